@@ -1,0 +1,70 @@
+import type { Asset, Label, Model, Outspend, Transfer, UtxoTransaction } from './types';
+
+/** What a source reads from, for the trace file. Never contains secrets. */
+export interface SourceInfo {
+  chain: string;
+  /** e.g. `esplora`, `bitcoin-rpc`, `jsonrpc`, `etherscan`, `blockscout`, `nis1`, `sim`. */
+  kind: string;
+  /** Endpoint with credentials removed, or a description for in-process sources. */
+  endpoint: string;
+  network?: string;
+}
+
+interface SourceBase {
+  readonly model: Model;
+  readonly info: SourceInfo;
+  /** The chain's native asset (BTC, LTC, ETH, XEM). */
+  readonly nativeAsset: Asset;
+  /**
+   * Validate and normalise an address (case, dashes, checksum). Throws `INVALID_ADDRESS` for a malformed
+   * address or one of another network; makes no request.
+   */
+  normalizeAddress(address: string): string;
+  /** Labels the chain itself carries for an address (NEM warning mosaics). Optional. */
+  getLabels?(address: string): Promise<Label[]>;
+}
+
+/** Cursor-paged address history for UTXO chains: txids touching an address. */
+export interface UtxoHistoryPage {
+  txids: string[];
+  /** Opaque cursor for the next (older) page; absent when done. */
+  next?: string;
+}
+
+/** UTXO model: transactions and the transaction that spends each output. */
+export interface UtxoSource extends SourceBase {
+  readonly model: 'utxo';
+  /** The transaction with its inputs (prevouts resolved) and outputs. Throws `NOT_FOUND`. */
+  getTransaction(txid: string): Promise<UtxoTransaction>;
+  /** One entry per output of `txid`, in vout order. */
+  getOutspends(txid: string): Promise<Outspend[]>;
+  /** Transactions touching `address`, newest first, paged. */
+  getAddressHistory(address: string, cursor?: string): Promise<UtxoHistoryPage>;
+}
+
+export interface TransferQuery {
+  address: string;
+  direction: 'in' | 'out';
+  /** Inclusive lower bound (unix s). */
+  since?: number;
+  /** Inclusive upper bound (unix s). */
+  until?: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string;
+}
+
+export interface TransferPage {
+  /** Transfers in any order; the tracer sorts. May include transfers outside [since, until]: the tracer filters. */
+  transfers: Transfer[];
+  /** Cursor for the next page; absent when the range is exhausted. */
+  next?: string;
+}
+
+/** Account model: an address's incoming and outgoing transfers in a time range, paged. */
+export interface AccountSource extends SourceBase {
+  readonly model: 'account';
+  getTransfers(query: TransferQuery): Promise<TransferPage>;
+}
+
+/** One interface over both ledger models; `model` tells which methods a source has. */
+export type ChainSource = UtxoSource | AccountSource;

@@ -1,0 +1,38 @@
+import type { LabelCategory } from '../types';
+
+export type PolicyName = 'poison' | 'haircut' | 'fifo';
+export const POLICIES: readonly PolicyName[] = ['fifo', 'haircut', 'poison'];
+
+/**
+ * Where a branch of traced value ended. A stop is a finding, not an error.
+ * - `cash-out`: reached a labelled exchange / mixer / bridge / sanctioned / service address
+ * - `unspent`: still sitting there (UTXO unspent, or account balance not moved out before `until`)
+ * - `max-hops`, `dust` (below minAmount), `fan-out` (more outgoing transfers than fanOutCap: probably a service),
+ *   `time-window` (moved after `until`), `returned` (came back to a seed address), `fee` (paid as a miner fee)
+ */
+export type StopReason = 'cash-out' | 'unspent' | 'max-hops' | 'dust' | 'fan-out' | 'time-window' | 'returned' | 'fee';
+
+export interface StopRules {
+  /** Follow at most this many hops from the seed (the theft itself is hop 1). */
+  maxHops: number;
+  /** Tainted amounts below this (base units of the traced asset) are not followed. */
+  minAmount: bigint;
+  /** An address with more outgoing transfers than this in the window is treated as a service and not followed. */
+  fanOutCap: number;
+  /** Labels of these categories are cash-out points: record and stop. */
+  stopCategories: LabelCategory[];
+}
+
+export const DEFAULT_STOP_CATEGORIES: LabelCategory[] = ['exchange', 'mixer', 'bridge', 'sanctioned', 'service'];
+
+export interface TraceParams {
+  /** Addresses (all their outgoing value in the window is the stolen value) or, on UTXO chains, outpoints `txid:vout`. */
+  seeds: string[];
+  /** Unix seconds; transfers before `since` are not the theft; moves after `until` are not followed. */
+  since?: number;
+  until?: number;
+  policies: PolicyName[];
+  stop: StopRules;
+  /** Account chains: the asset id to follow (default: the native asset). */
+  asset?: string;
+}
