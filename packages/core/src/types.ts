@@ -37,6 +37,8 @@ export interface Transfer {
   fee?: bigint;
   time: number;
   height: number;
+  /** Position inside the block (transaction index, then log/trace index) when the source knows it. */
+  seq?: number;
   kind: TransferKind;
   /** Chain-supplied free text (NEM message). Data, never markup. */
   memo?: string;
@@ -75,8 +77,11 @@ export interface UtxoTransaction {
   evidence: string[];
 }
 
-/** Where an output went: the spending transaction and input index, or unspent. */
-export type Outspend = { spent: false } | { spent: true; txid: string; vin: number };
+/**
+ * Where an output went: the spending transaction and input index, or unspent. `height` is the spender's block height
+ * when the source knows it (Esplora does; -1 = unconfirmed), so the tracer can order work before fetching it.
+ */
+export type Outspend = { spent: false } | { spent: true; txid: string; vin: number; height?: number };
 
 /** Outpoint id `txid:vout`. */
 export function outpointId(txid: string, vout: number): string {

@@ -1,0 +1,13 @@
+export * from './errors';
+export * from './source';
+export * from './trace-file/schema';
+export * from './trace-file/trace-file';
+export { type LedgerEvent, type LedgerResult, type Run, runLedger, splitTransaction, type Taint } from './tracer/taint';
+export type { LabelLookup, TraceProgress } from './tracer/trace-context';
+export { type LabelPackRef, type TraceForwardOptions, traceForward } from './tracer/trace-forward';
+export * from './tracer/types';
+export type { Transport, TransportRequest, TransportResponse, TransportStats } from './transport/types';
+export * from './types';
+export * from './util/canonical-json';
+export * from './util/hash';
+export * from './version';

@@ -1,0 +1,112 @@
+import { FundflowError } from '../errors';
+import type { ChainSource, TransferPage, UtxoHistoryPage } from '../source';
+import { compareStrings, type Label, type Outspend, type UtxoTransaction } from '../types';
+import type { Taint } from './taint';
+import type { PolicyName, StopReason, TraceParams } from './types';
+import { Memo, WorkQueue } from './work-queue';
+
+/** Anything that answers label look-ups: the LabelRegistry, or a test's table. */
+export interface LabelLookup {
+  lookup(chain: string, address: string): Label[];
+}
+
+export interface TraceProgress {
+  policy: PolicyName;
+  /** Transactions (UTXO) or addresses (account) worked through so far. */
+  processed: number;
+  /** Fetches still running. */
+  pending: number;
+  /** Tainted transfers found so far. */
+  edges: number;
+}
+
+/** What one trace shares across its policies: the source's answers (each asked once), labels, parameters. */
+export class TraceContext {
+  readonly seeds: Set<string>;
+  private readonly labelMemo = new Memo<Label[]>();
+  /** Each source call is made once per trace, whichever policy or branch asks first. */
+  readonly memo = {
+    tx: new Memo<UtxoTransaction>(),
+    outspends: new Memo<Outspend[]>(),
+    history: new Memo<UtxoHistoryPage>(),
+    transfers: new Memo<TransferPage>(),
+  };
+
+  constructor(
+    readonly source: ChainSource,
+    readonly params: TraceParams,
+    readonly labels: LabelLookup | undefined,
+    readonly signal: AbortSignal | undefined,
+    readonly onProgress: ((p: TraceProgress) => void) | undefined,
+  ) {
+    this.seeds = new Set(params.seeds.filter((s) => !isOutpoint(s)));
+  }
+
+  newQueue(): WorkQueue {
+    return new WorkQueue(this.signal);
+  }
+
+  /** Labels of an address from the packs and from the chain itself (NEM warning mosaics), sorted. */
+  labelsOf(address: string): Promise<Label[]> {
+    return this.labelMemo.get(address, async () => {
+      const fromPacks = this.labels?.lookup(this.source.info.chain, address) ?? [];
+      const fromChain = this.source.getLabels ? await this.source.getLabels(address) : [];
+      return [...fromPacks, ...fromChain].sort(compareLabels);
+    });
+  }
+
+  /** Labels already looked up (after a trace: every address that received stolen value). */
+  knownLabels(address: string): Label[] {
+    return this.labelMemo.peek(address) ?? [];
+  }
+
+  /** The label that makes an address a cash-out point, if any. */
+  stopLabel(labels: Label[]): Label | undefined {
+    return labels.find((l) => this.params.stop.stopCategories.includes(l.category));
+  }
+
+  /**
+   * Whether stolen value arriving at `address` stops there, and why; undefined when it is followed.
+   * The order matters: returning to the victim beats a label, a label beats the hop limit, the hop limit beats dust.
+   */
+  stopFor(address: string, taint: Taint, labels: Label[]): { reason: StopReason; label?: Label } | undefined {
+    if (this.seeds.has(address)) return { reason: 'returned' };
+    const label = this.stopLabel(labels);
+    if (label) return { reason: 'cash-out', label };
+    if (taint.hop >= this.params.stop.maxHops) return { reason: 'max-hops' };
+    if (taint.amount < this.params.stop.minAmount) return { reason: 'dust' };
+    return undefined;
+  }
+
+  inWindow(time: number): boolean {
+    const { since, until } = this.params;
+    return (since === undefined || time >= since) && (until === undefined || time <= until);
+  }
+}
+
+export function isOutpoint(seed: string): boolean {
+  return /^[0-9a-fA-F]{64}:\d+$/.test(seed);
+}
+
+function compareLabels(a: Label, b: Label): number {
+  return compareStrings(a.pack, b.pack) || compareStrings(a.name, b.name) || compareStrings(a.category, b.category);
+}
+
+/** Guards fixpoint iteration on pathological same-second cycles. */
+export const MAX_RECOMPUTES_PER_ITEM = 10_000;
+
+export function tooManyRecomputes(what: string): FundflowError {
+  return new FundflowError('UNSUPPORTED', `The taint of ${what} did not settle; the trace contains a same-time cycle`, {
+    details: { what },
+  });
+}
+
+/** Two taints are the same when amount, hop and (FIFO) positions agree. */
+export function sameTaint(a: Taint | undefined, b: Taint | null): boolean {
+  if (!a || !b) return !a && !b;
+  if (a.amount !== b.amount || a.hop !== b.hop) return false;
+  const ra = a.runs ?? [];
+  const rb = b.runs ?? [];
+  if (ra.length !== rb.length) return false;
+  return ra.every((r, i) => r.length === rb[i]!.length && r.hop === rb[i]!.hop);
+}

@@ -1,0 +1,234 @@
+import { FundflowError } from '../errors';
+import type { ChainSource } from '../source';
+import { TRACE_FORMAT, type TraceFile, type TransactionRecord, type TransferRecord } from '../trace-file/schema';
+import {
+  type Asset,
+  assetId,
+  compareStrings,
+  type Label,
+  parseOutpoint,
+  type Transfer,
+  type UtxoTransaction,
+} from '../types';
+import { ENGINE_VERSION } from '../version';
+import { AccountEngine } from './account-engine';
+import { isOutpoint, type LabelLookup, TraceContext, type TraceProgress } from './trace-context';
+import type { PolicyName, TraceParams } from './types';
+import { UtxoEngine } from './utxo-engine';
+
+/** Facts about a label pack, recorded in the trace file. */
+export interface LabelPackRef {
+  name: string;
+  title?: string;
+  source: string;
+  asOf: string;
+  sha256: string;
+  count: number;
+  license?: string;
+}
+
+export interface TraceForwardOptions {
+  source: ChainSource;
+  params: TraceParams;
+  /** Label look-ups (a LabelRegistry); labels in stop categories are cash-out points. */
+  labels?: LabelLookup & { packs?(): LabelPackRef[] };
+  onProgress?: (progress: TraceProgress) => void;
+  signal?: AbortSignal;
+  /** Written into the file only when given (keeps files byte-identical otherwise). */
+  createdAt?: string;
+}
+
+/**
+ * Follows stolen value forward from the seeds under each policy and returns a `fundflow.trace/1` document.
+ * Every source request is made once per trace however many policies run. Same inputs → same document.
+ * @example
+ *   const trace = await traceForward({ source, params: { seeds: ['bcrt1q…'], since, policies: ['fifo'],
+ *     stop: { maxHops: 20, minAmount: 10_000n, fanOutCap: 50, stopCategories: DEFAULT_STOP_CATEGORIES } } })
+ */
+export async function traceForward(options: TraceForwardOptions): Promise<TraceFile> {
+  const { source } = options;
+  const params = normalizeParams(options.params, source);
+  const ctx = new TraceContext(source, params, options.labels, options.signal, options.onProgress);
+  const results: TraceFile['results'] = {};
+  const transfers = new Map<string, Transfer>();
+  const txids = new Set<string>();
+  for (const policy of params.policies) {
+    if (source.model === 'utxo') {
+      const run = await new UtxoEngine(ctx, source, policy).run();
+      results[policy] = run.result;
+      for (const t of run.txids) txids.add(t);
+    } else {
+      const run = await new AccountEngine(ctx, source, policy).run();
+      results[policy] = run.result;
+      for (const t of run.transfers) transfers.set(t.id, t);
+    }
+  }
+
+  const transactions = [...txids].sort(compareStrings).map((t) => ctx.memo.tx.peek(t)!);
+  const transferRecords =
+    source.model === 'utxo'
+      ? utxoTransfers(transactions, results, source.nativeAsset)
+      : [...transfers.values()].sort((a, b) => compareStrings(a.id, b.id)).map(transferRecord);
+
+  const addresses = new Set<string>();
+  for (const r of transferRecords) {
+    addresses.add(r.from);
+    addresses.add(r.to);
+  }
+  for (const s of params.seeds) addresses.add(s);
+  const labels: Label[] = [];
+  for (const a of [...addresses].sort(compareStrings)) labels.push(...ctx.knownLabels(a));
+  for (const a of params.seeds) {
+    if (ctx.knownLabels(a).length === 0) labels.push(...(options.labels?.lookup(source.info.chain, a) ?? []));
+  }
+
+  const asset = params.asset ? findAsset(params.asset, transfers, source.nativeAsset) : source.nativeAsset;
+  return {
+    format: TRACE_FORMAT,
+    engine: { name: '@fundflow/core', version: ENGINE_VERSION },
+    ...(options.createdAt ? { createdAt: options.createdAt } : {}),
+    chain: source.info.chain,
+    model: source.model,
+    asset: assetRecord(asset),
+    params: {
+      seeds: params.seeds,
+      ...(params.since !== undefined ? { since: params.since } : {}),
+      ...(params.until !== undefined ? { until: params.until } : {}),
+      policies: params.policies,
+      maxHops: params.stop.maxHops,
+      minAmount: params.stop.minAmount.toString(),
+      fanOutCap: params.stop.fanOutCap,
+      stopCategories: [...params.stop.stopCategories].sort(compareStrings),
+    },
+    sources: [source.info],
+    labelPacks: (options.labels?.packs?.() ?? []).slice().sort((a, b) => compareStrings(a.name, b.name)),
+    labels: dedupeLabels(labels),
+    transfers: transferRecords,
+    transactions: transactions.map(transactionRecord),
+    results,
+  };
+}
+
+function normalizeParams(params: TraceParams, source: ChainSource): TraceParams {
+  if (params.seeds.length === 0) throw new FundflowError('INVALID_ARGUMENT', 'A trace needs at least one seed');
+  if (params.policies.length === 0) throw new FundflowError('INVALID_ARGUMENT', 'A trace needs at least one policy');
+  if (params.stop.maxHops < 1) throw new FundflowError('INVALID_ARGUMENT', 'maxHops must be at least 1');
+  if (params.stop.fanOutCap < 1) throw new FundflowError('INVALID_ARGUMENT', 'fanOutCap must be at least 1');
+  if (params.stop.minAmount < 0n) throw new FundflowError('INVALID_ARGUMENT', 'minAmount must not be negative');
+  if (params.since !== undefined && params.until !== undefined && params.since > params.until) {
+    throw new FundflowError('INVALID_ARGUMENT', 'since is after until');
+  }
+  // Addresses are validated before any request is made: INVALID_ADDRESS comes from the source.
+  const seeds = params.seeds.map((s) => {
+    if (isOutpoint(s)) {
+      if (source.model !== 'utxo') {
+        throw new FundflowError('INVALID_ARGUMENT', `${s} is an outpoint; ${source.info.chain} is an account chain`);
+      }
+      const { txid, vout } = parseOutpoint(s);
+      return `${txid.toLowerCase()}:${vout}`;
+    }
+    return source.normalizeAddress(s);
+  });
+  const policies = [...new Set(params.policies)].sort(compareStrings) as PolicyName[];
+  return { ...params, seeds: [...new Set(seeds)].sort(compareStrings), policies };
+}
+
+function assetRecord(a: Asset): TraceFile['asset'] {
+  return {
+    id: assetId(a),
+    chain: a.chain,
+    symbol: a.symbol,
+    decimals: a.decimals,
+    ...(a.contract !== undefined ? { contract: a.contract } : {}),
+    ...(a.decimalsKnown !== undefined ? { decimalsKnown: a.decimalsKnown } : {}),
+  };
+}
+
+function findAsset(id: string, transfers: Map<string, Transfer>, native: Asset): Asset {
+  if (id === assetId(native)) return native;
+  for (const t of transfers.values()) if (assetId(t.asset) === id) return t.asset;
+  const [chain = native.chain, contract = id] = id.split(':');
+  return { chain, symbol: contract, decimals: 0, contract, decimalsKnown: false };
+}
+
+function transferRecord(t: Transfer): TransferRecord {
+  return {
+    id: t.id,
+    txid: t.txid,
+    from: t.from,
+    to: t.to,
+    asset: assetId(t.asset),
+    amount: t.amount.toString(),
+    ...(t.fee !== undefined ? { fee: t.fee.toString() } : {}),
+    time: t.time,
+    height: t.height,
+    kind: t.kind,
+    ...(t.memo !== undefined ? { memo: t.memo } : {}),
+    evidence: [...new Set(t.evidence)].sort(compareStrings),
+  };
+}
+
+/**
+ * UTXO outputs that carried stolen value under some policy, as transfers. `from` is the address of the first input
+ * that carried stolen value under any policy (all inputs belong to one spender under common-input ownership).
+ */
+function utxoTransfers(txs: UtxoTransaction[], results: TraceFile['results'], native: Asset): TransferRecord[] {
+  const tainted = new Set<string>();
+  for (const r of Object.values(results)) for (const e of r?.edges ?? []) tainted.add(e.transfer);
+  const out: TransferRecord[] = [];
+  for (const tx of txs) {
+    const fromInput =
+      tx.inputs.find((i) => i.outpoint !== undefined && tainted.has(i.outpoint)) ??
+      tx.inputs.find((i) => i.address !== undefined);
+    const from = fromInput?.address ?? (tx.inputs[0]?.coinbase ? 'coinbase' : 'unknown');
+    for (const o of tx.outputs) {
+      const id = `${tx.txid}:${o.vout}`;
+      if (!tainted.has(id)) continue;
+      out.push({
+        id,
+        txid: tx.txid,
+        from,
+        to: o.address,
+        asset: assetId(native),
+        amount: o.value.toString(),
+        time: tx.time,
+        height: tx.height,
+        kind: 'utxo',
+        evidence: [...new Set(tx.evidence)].sort(compareStrings),
+      });
+    }
+  }
+  return out.sort((a, b) => compareStrings(a.id, b.id));
+}
+
+function transactionRecord(tx: UtxoTransaction): TransactionRecord {
+  return {
+    txid: tx.txid,
+    time: tx.time,
+    height: tx.height,
+    confirmed: tx.confirmed,
+    fee: tx.fee.toString(),
+    inputs: tx.inputs.map((i) => ({
+      ...(i.outpoint !== undefined ? { outpoint: i.outpoint } : {}),
+      ...(i.address !== undefined ? { address: i.address } : {}),
+      value: i.value.toString(),
+      coinbase: i.coinbase,
+    })),
+    outputs: tx.outputs.map((o) => ({
+      vout: o.vout,
+      address: o.address,
+      value: o.value.toString(),
+      scriptType: o.scriptType,
+      hasAddress: o.hasAddress,
+    })),
+    evidence: [...new Set(tx.evidence)].sort(compareStrings),
+  };
+}
+
+function dedupeLabels(labels: Label[]): Label[] {
+  const seen = new Map<string, Label>();
+  for (const l of labels) seen.set(`${l.address}|${l.pack}|${l.name}|${l.category}`, l);
+  return [...seen.values()].sort(
+    (a, b) => compareStrings(a.address, b.address) || compareStrings(a.pack, b.pack) || compareStrings(a.name, b.name),
+  );
+}

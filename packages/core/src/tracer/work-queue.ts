@@ -1,0 +1,76 @@
+import { FundflowError } from '../errors';
+
+/**
+ * Runs the tracer's fetches concurrently while all state changes stay synchronous: each task's continuation
+ * runs to completion before the next one starts, so the engines need no locks. `drain` waits for every task,
+ * including tasks started by tasks, and rethrows the first failure.
+ */
+export class WorkQueue {
+  private readonly inflight = new Set<Promise<void>>();
+  private failure: unknown;
+  private failed = false;
+
+  constructor(private readonly signal?: AbortSignal) {}
+
+  spawn(task: () => Promise<void>): void {
+    if (this.failed) return;
+    const p = (async () => {
+      this.checkAborted();
+      await task();
+    })().catch((e: unknown) => {
+      if (!this.failed) {
+        this.failed = true;
+        this.failure = e;
+      }
+    });
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+  }
+
+  get size(): number {
+    return this.inflight.size;
+  }
+
+  async drain(afterEach?: () => void): Promise<void> {
+    while (this.inflight.size > 0) {
+      await Promise.race(this.inflight);
+      if (this.failed) {
+        // Let the other tasks settle so nothing keeps writing after we return.
+        await Promise.allSettled([...this.inflight]);
+        throw this.failure;
+      }
+      this.checkAborted();
+      afterEach?.();
+    }
+    if (this.failed) throw this.failure;
+  }
+
+  private checkAborted(): void {
+    if (this.signal?.aborted) throw new FundflowError('ABORTED', 'The trace was interrupted');
+  }
+}
+
+/** Memoises async calls by key so each request is made once per trace, whatever asks for it. */
+export class Memo<T> {
+  private readonly cache = new Map<string, Promise<T>>();
+  private readonly settled = new Map<string, T>();
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    let p = this.cache.get(key);
+    if (!p) {
+      p = load().then((v) => {
+        this.settled.set(key, v);
+        return v;
+      });
+      // Failures surface where the promise is awaited; this keeps an unawaited prefetch from crashing the process.
+      p.catch(() => {});
+      this.cache.set(key, p);
+    }
+    return p;
+  }
+
+  /** The value if it has arrived. */
+  peek(key: string): T | undefined {
+    return this.settled.get(key);
+  }
+}
