@@ -12,6 +12,7 @@ export type FundflowErrorCode =
   | 'FIXTURE_MISSING'
   | 'FIXTURE_CORRUPT'
   | 'TRACE_INVALID'
+  | 'VERIFY_FAILED'
   | 'CHECKPOINT_MISMATCH'
   | 'UNSUPPORTED'
   | 'ABORTED';

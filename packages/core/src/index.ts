@@ -1,4 +1,6 @@
+export * from './case/case-file';
 export * from './errors';
+export * from './labels/index';
 export * from './source';
 export * from './trace-file/schema';
 export * from './trace-file/trace-file';
@@ -6,6 +8,7 @@ export { type LedgerEvent, type LedgerResult, type Run, runLedger, splitTransact
 export type { LabelLookup, TraceProgress } from './tracer/trace-context';
 export { type LabelPackRef, type TraceForwardOptions, traceForward } from './tracer/trace-forward';
 export * from './tracer/types';
+export * from './transport/index';
 export type { Transport, TransportRequest, TransportResponse, TransportStats } from './transport/types';
 export * from './types';
 export * from './util/canonical-json';

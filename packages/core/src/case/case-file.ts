@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { FundflowError } from '../errors';
+import type { TraceParams } from '../tracer/types';
+
+const amount = z.string().regex(/^(0|[1-9][0-9]*)$/);
+const policy = z.enum(['poison', 'haircut', 'fifo']);
+const category = z.enum([
+  'exchange',
+  'mixer',
+  'bridge',
+  'sanctioned',
+  'service',
+  'victim',
+  'attacker',
+  'tagged',
+  'other',
+]);
+
+/**
+ * `fixtures/<case>/case.json`: what a recorded case is, how it was made, how to trace it and what it must give.
+ */
+export const caseFileSchema = z.object({
+  format: z.literal('fundflow.case/1'),
+  name: z.string().regex(/^[a-z0-9-]+$/),
+  title: z.string(),
+  description: z.string(),
+  provenance: z.object({
+    /** recorded-live: from a public API; recorded-node: from real node software running a scenario script; simulated. */
+    kind: z.enum(['recorded-live', 'recorded-node', 'simulated']),
+    /** One sentence a reader sees first, e.g. "simulated: …" or "recorded from litecoind 0.21 regtest, scenario …". */
+    statement: z.string(),
+    script: z.string().optional(),
+    recordedAt: z.string().optional(),
+    /** Published facts a simulated case follows. */
+    follows: z.array(z.string()).optional(),
+  }),
+  source: z.object({
+    kind: z.string(),
+    chain: z.string(),
+    network: z.string().optional(),
+    endpoint: z.string(),
+  }),
+  trace: z.object({
+    seeds: z.array(z.string()).min(1),
+    since: z.number().int().optional(),
+    until: z.number().int().optional(),
+    policies: z.array(policy).min(1),
+    maxHops: z.number().int().min(1),
+    minAmount: amount,
+    fanOutCap: z.number().int().min(1),
+    stopCategories: z.array(category).optional(),
+    asset: z.string().optional(),
+  }),
+  /** Label pack files, relative to the case folder. */
+  labels: z.array(z.string()).default([]),
+  /** Cassette folder, relative to the case folder. */
+  cassette: z.string().default('cassette'),
+  /** What the trace must find, per policy: every cash-out with its exact amount, and optionally totals per reason. */
+  expected: z.partialRecord(
+    policy,
+    z.object({
+      stolen: amount.optional(),
+      cashOuts: z.array(z.object({ address: z.string(), amount })),
+      byReason: z.record(z.string(), amount).optional(),
+    }),
+  ),
+});
+
+export type CaseFile = z.infer<typeof caseFileSchema>;
+
+/** Parses a case.json; `INVALID_ARGUMENT` names the first problem. */
+export function parseCaseFile(text: string, where = 'case.json'): CaseFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new FundflowError('INVALID_ARGUMENT', `${where} is not JSON`, { cause, details: { where } });
+  }
+  const parsed = caseFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FundflowError('INVALID_ARGUMENT', `${where}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, {
+      details: { where },
+    });
+  }
+  return parsed.data;
+}
+
+/** The tracer parameters a case asks for. */
+export function caseTraceParams(
+  c: CaseFile,
+  defaultStopCategories: TraceParams['stop']['stopCategories'],
+): TraceParams {
+  const t = c.trace;
+  return {
+    seeds: t.seeds,
+    ...(t.since !== undefined ? { since: t.since } : {}),
+    ...(t.until !== undefined ? { until: t.until } : {}),
+    ...(t.asset !== undefined ? { asset: t.asset } : {}),
+    policies: t.policies,
+    stop: {
+      maxHops: t.maxHops,
+      minAmount: BigInt(t.minAmount),
+      fanOutCap: t.fanOutCap,
+      stopCategories: t.stopCategories ?? defaultStopCategories,
+    },
+  };
+}

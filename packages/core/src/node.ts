@@ -1,0 +1,5 @@
+// Node-only parts of @fundflow/core (they use node:fs). Everything else is in '@fundflow/core' and runs in browsers too.
+
+export { builtinPackPaths, loadPackFile } from './labels/load-pack';
+export { CASSETTE_FILE, loadCassette, MANIFEST_FILE, saveCassette } from './transport/cassette-fs';
+export { type JournaledOptions, type JournaledTransport, journaled } from './transport/journaled';
