@@ -27,8 +27,12 @@ export function buildProgram(): Command {
     .description('Follow value out of seed addresses (or UTXO outpoints txid:vout) and write a fundflow.trace/1 file')
     .argument('<chain>', `chain to trace on (${KNOWN_CHAINS.join(', ')})`)
     .argument('<seeds...>', 'addresses whose outgoing value in the window is the stolen value, or outpoints txid:vout')
-    .option('--since <time>', 'start of the theft window (2018-01-25, ISO time or unix seconds)')
-    .option('--until <time>', 'end of the window: moves after it are not followed')
+    .option(
+      '--since <time>',
+      "start of the theft window: the seeds' outgoing value in it is the stolen value (2018-01-25, ISO time or unix s)",
+    )
+    .option('--until <time>', 'end of the theft window')
+    .option('--follow-until <time>', 'do not follow moves after this time (they stop as time-window)')
     .option('--policy <list>', 'taint policies to run side by side: fifo, haircut, poison', 'fifo,haircut,poison')
     .option('--max-hops <n>', 'hops to follow from the theft', '20')
     .option(

@@ -11,6 +11,7 @@ import { buildTransport } from '../transports';
 export interface TraceCommandOptions {
   since?: string;
   until?: string;
+  followUntil?: string;
   policy: string;
   maxHops: string;
   minAmount: string;
@@ -37,6 +38,7 @@ export async function traceCommand(chain: string, seeds: string[], o: TraceComma
     seeds,
     ...(o.since !== undefined ? { since: parseTime(o.since, '--since') } : {}),
     ...(o.until !== undefined ? { until: parseTime(o.until, '--until') } : {}),
+    ...(o.followUntil !== undefined ? { followUntil: parseTime(o.followUntil, '--follow-until') } : {}),
     policies: parsePolicies(o.policy),
     stop: {
       maxHops: parseWhole(o.maxHops, '--max-hops', 1),
@@ -111,6 +113,7 @@ function writeRecordedCase(dir: string, trace: TraceFile, endpoint: string, user
       seeds: p.seeds,
       ...(p.since !== undefined ? { since: p.since } : {}),
       ...(p.until !== undefined ? { until: p.until } : {}),
+      ...(p.followUntil !== undefined ? { followUntil: p.followUntil } : {}),
       policies: p.policies,
       maxHops: p.maxHops,
       minAmount: p.minAmount,

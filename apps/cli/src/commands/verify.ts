@@ -64,6 +64,7 @@ export async function verifyCommand(file: string, o: VerifyOptions): Promise<{ t
       seeds: p.seeds,
       ...(p.since !== undefined ? { since: p.since } : {}),
       ...(p.until !== undefined ? { until: p.until } : {}),
+      ...(p.followUntil !== undefined ? { followUntil: p.followUntil } : {}),
       ...(trace.asset.id !== assetId(source.nativeAsset) ? { asset: trace.asset.id } : {}),
       policies: p.policies,
       stop: {

@@ -44,6 +44,7 @@ export const caseFileSchema = z.object({
     seeds: z.array(z.string()).min(1),
     since: z.number().int().optional(),
     until: z.number().int().optional(),
+    followUntil: z.number().int().optional(),
     policies: z.array(policy).min(1),
     maxHops: z.number().int().min(1),
     minAmount: amount,
@@ -96,6 +97,7 @@ export function caseTraceParams(
     seeds: t.seeds,
     ...(t.since !== undefined ? { since: t.since } : {}),
     ...(t.until !== undefined ? { until: t.until } : {}),
+    ...(t.followUntil !== undefined ? { followUntil: t.followUntil } : {}),
     ...(t.asset !== undefined ? { asset: t.asset } : {}),
     policies: t.policies,
     stop: {

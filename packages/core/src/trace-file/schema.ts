@@ -123,6 +123,7 @@ export const traceFileSchema = z.object({
     seeds: z.array(z.string()).min(1),
     since: z.number().int().optional(),
     until: z.number().int().optional(),
+    followUntil: z.number().int().optional(),
     policies: z.array(policy).min(1),
     maxHops: z.number().int().min(1),
     minAmount: amount,

@@ -14,7 +14,7 @@ interface Ledger {
 
 /**
  * The account engine (EVM, NEM). Stolen value sits in an address's balance; the address's whole history up to
- * `until` (incoming and outgoing transfers) is run through the policy's ledger, so the clean funds that sat beside
+ * `followUntil` (incoming and outgoing transfers) is run through the policy's ledger, so the clean funds that sat beside
  * the stolen ones count exactly; each outgoing transfer carries the taint the ledger gives it to the next address.
  * Where a source's history is incomplete, the ledger assumes the smallest opening balance that makes it balance.
  *
@@ -54,9 +54,9 @@ export class AccountEngine {
     address: string,
     direction: 'in' | 'out',
     since: number | undefined,
+    until: number | undefined,
     cap: number,
   ): Promise<Transfer[] | 'over-cap'> {
-    const { until } = this.ctx.params;
     const out: Transfer[] = [];
     let cursor: string | undefined;
     for (;;) {
@@ -83,7 +83,13 @@ export class AccountEngine {
 
   /** All of the seed's outgoing transfers in the window are the stolen value (hop 1). */
   private async seedAddress(address: string): Promise<void> {
-    const outs = await this.readAll(address, 'out', this.ctx.params.since, this.ctx.params.stop.fanOutCap);
+    const outs = await this.readAll(
+      address,
+      'out',
+      this.ctx.params.since,
+      this.ctx.params.until,
+      this.ctx.params.stop.fanOutCap,
+    );
     if (outs === 'over-cap') {
       this.seedStops.push(seedFanOut(address, this.ctx.params.stop.fanOutCap));
       return;
@@ -135,14 +141,22 @@ export class AccountEngine {
       const taint = this.aggregate(address);
       if (this.state.has(address) || taint.amount === 0n || this.ctx.stopFor(address, taint, labels)) return;
       this.state.set(address, 'loading');
-      const outs = await this.readAll(address, 'out', undefined, this.ctx.params.stop.fanOutCap);
+      const outs = await this.readAll(
+        address,
+        'out',
+        undefined,
+        this.ctx.params.followUntil,
+        this.ctx.params.stop.fanOutCap,
+      );
       if (outs === 'over-cap') {
         this.state.set(address, 'fan-out');
         return;
       }
       // Poison needs no clean incoming funds; haircut and FIFO need them to know the stolen share.
       const ins =
-        this.policy === 'poison' ? [] : await this.readAll(address, 'in', undefined, Number.POSITIVE_INFINITY);
+        this.policy === 'poison'
+          ? []
+          : await this.readAll(address, 'in', undefined, this.ctx.params.followUntil, Number.POSITIVE_INFINITY);
       if (ins === 'over-cap') throw new Error('unreachable: incoming reads are not capped');
       this.ledgers.set(address, { outs, ins });
       this.state.set(address, 'ready');

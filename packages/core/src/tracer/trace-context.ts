@@ -78,9 +78,16 @@ export class TraceContext {
     return undefined;
   }
 
-  inWindow(time: number): boolean {
+  /** Inside the theft window (seed outflows). */
+  inTheftWindow(time: number): boolean {
     const { since, until } = this.params;
     return (since === undefined || time >= since) && (until === undefined || time <= until);
+  }
+
+  /** Early enough to follow (`followUntil`). */
+  inFollowWindow(time: number): boolean {
+    const { followUntil } = this.params;
+    return followUntil === undefined || time <= followUntil;
   }
 }
 

@@ -94,6 +94,7 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
       seeds: params.seeds,
       ...(params.since !== undefined ? { since: params.since } : {}),
       ...(params.until !== undefined ? { until: params.until } : {}),
+      ...(params.followUntil !== undefined ? { followUntil: params.followUntil } : {}),
       policies: params.policies,
       maxHops: params.stop.maxHops,
       minAmount: params.stop.minAmount.toString(),

@@ -6,9 +6,9 @@ export const POLICIES: readonly PolicyName[] = ['fifo', 'haircut', 'poison'];
 /**
  * Where a branch of traced value ended. A stop is a finding, not an error.
  * - `cash-out`: reached a labelled exchange / mixer / bridge / sanctioned / service address
- * - `unspent`: still sitting there (UTXO unspent, or account balance not moved out before `until`)
+ * - `unspent`: still sitting there (UTXO unspent, or account balance not moved out before `followUntil`)
  * - `max-hops`, `dust` (below minAmount), `fan-out` (more outgoing transfers than fanOutCap: probably a service),
- *   `time-window` (moved after `until`), `returned` (came back to a seed address), `fee` (paid as a miner fee)
+ *   `time-window` (moved after `followUntil`), `returned` (came back to a seed address), `fee` (paid as a miner fee)
  */
 export type StopReason = 'cash-out' | 'unspent' | 'max-hops' | 'dust' | 'fan-out' | 'time-window' | 'returned' | 'fee';
 
@@ -28,9 +28,11 @@ export const DEFAULT_STOP_CATEGORIES: LabelCategory[] = ['exchange', 'mixer', 'b
 export interface TraceParams {
   /** Addresses (all their outgoing value in the window is the stolen value) or, on UTXO chains, outpoints `txid:vout`. */
   seeds: string[];
-  /** Unix seconds; transfers before `since` are not the theft; moves after `until` are not followed. */
+  /** The theft window (unix s, inclusive): what the seeds sent inside it is the stolen value. */
   since?: number;
   until?: number;
+  /** Moves after this time (unix s) are not followed: the value stops as `time-window`. Default: no limit. */
+  followUntil?: number;
   policies: PolicyName[];
   stop: StopRules;
   /** Account chains: the asset id to follow (default: the native asset). */

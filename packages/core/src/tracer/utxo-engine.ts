@@ -69,7 +69,7 @@ export class UtxoEngine {
       let older = false;
       for (const tx of txs) {
         if (tx.confirmed && since !== undefined && tx.time < since) older = true;
-        if (!this.ctx.inWindow(tx.confirmed ? tx.time : Number.MAX_SAFE_INTEGER)) continue;
+        if (!this.ctx.inTheftWindow(tx.confirmed ? tx.time : Number.MAX_SAFE_INTEGER)) continue;
         if (!tx.inputs.some((i) => i.address === address)) continue;
         if (++drains > this.ctx.params.stop.fanOutCap) {
           this.seedStops.push(seedFanOut(address, this.ctx.params.stop.fanOutCap));
@@ -133,7 +133,7 @@ export class UtxoEngine {
   /** A spender inside the time window and not a batch payout is worked through. */
   private passes(tx: UtxoTransaction): boolean {
     return (
-      this.ctx.inWindow(tx.confirmed ? tx.time : Number.MAX_SAFE_INTEGER) &&
+      this.ctx.inFollowWindow(tx.confirmed ? tx.time : Number.MAX_SAFE_INTEGER) &&
       tx.outputs.length <= this.ctx.params.stop.fanOutCap
     );
   }
@@ -214,7 +214,7 @@ export class UtxoEngine {
         continue;
       }
       const spender = this.ctx.memo.tx.peek(spend.txid)!;
-      if (!this.ctx.inWindow(spender.confirmed ? spender.time : Number.MAX_SAFE_INTEGER)) {
+      if (!this.ctx.inFollowWindow(spender.confirmed ? spender.time : Number.MAX_SAFE_INTEGER)) {
         stops.push({ ...base, reason: 'time-window', detail: `spent by ${spender.txid} after the window` });
       } else if (spender.outputs.length > this.ctx.params.stop.fanOutCap) {
         stops.push({
