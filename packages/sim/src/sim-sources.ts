@@ -171,6 +171,7 @@ export class SimAccountSource implements AccountSource {
   readonly model = 'account' as const;
   readonly info: SourceInfo;
   readonly nativeAsset: Asset;
+  private genesisByAddress: Map<string, SimTransfer> | undefined;
 
   constructor(readonly scenario: AccountScenario) {
     if (scenario.model !== 'account') {
@@ -200,13 +201,18 @@ export class SimAccountSource implements AccountSource {
       });
     }
     const index = indexAccountScenario(this.scenario);
-    const all = (query.direction === 'in' ? index.incoming : index.outgoing).get(address) ?? [];
     const transfers = this.scenario.transfers;
+    const positions = (query.direction === 'in' ? index.incoming : index.outgoing).get(address) ?? [];
+    // The genesis allocation is shown as the first incoming transfer, as explorers show genesis allocs, so a
+    // reader of the history sees the whole balance (no clean funds appear from nowhere).
+    const genesis = query.direction === 'in' ? this.genesisTransfer(address) : undefined;
+    const all: SimTransfer[] = genesis ? [genesis] : [];
+    for (const p of positions) all.push(transfers[p] as SimTransfer);
     const since = query.since ?? Number.NEGATIVE_INFINITY;
     const until = query.until ?? Number.POSITIVE_INFINITY;
-    // Positions are in time order: the range is one slice.
-    const lo = lowerBound(all.length, (i) => (transfers[all[i] as number] as SimTransfer).time >= since);
-    const hi = lowerBound(all.length, (i) => (transfers[all[i] as number] as SimTransfer).time > until);
+    // In time order: the range is one slice.
+    const lo = lowerBound(all.length, (i) => (all[i] as SimTransfer).time >= since);
+    const hi = lowerBound(all.length, (i) => (all[i] as SimTransfer).time > until);
     let offset = 0;
     if (query.cursor !== undefined) {
       offset = /^\d{1,9}$/.test(query.cursor) ? Number(query.cursor) : -1;
@@ -219,10 +225,31 @@ export class SimAccountSource implements AccountSource {
     const from = lo + offset;
     const to = Math.min(hi, from + ACCOUNT_TRANSFER_PAGE);
     const page: TransferPage = {
-      transfers: all.slice(from, to).map((p) => this.toTransfer(transfers[p] as SimTransfer)),
+      transfers: all.slice(from, to).map((t) => this.toTransfer(t)),
     };
     if (to < hi) page.next = String(to - lo);
     return page;
+  }
+
+  private genesisTransfer(address: string): SimTransfer | undefined {
+    if (!this.genesisByAddress) {
+      const time = (this.scenario.blocks[0]?.time ?? 0) - 1;
+      this.genesisByAddress = new Map();
+      for (const g of this.scenario.genesis) {
+        const prev = this.genesisByAddress.get(g.address);
+        this.genesisByAddress.set(g.address, {
+          id: `genesis:${g.address}`,
+          txid: 'genesis',
+          from: GENESIS_ADDRESS,
+          to: g.address,
+          amount: (prev?.amount ?? 0n) + g.amount,
+          fee: 0n,
+          time,
+          height: 0,
+        });
+      }
+    }
+    return this.genesisByAddress.get(address);
   }
 
   private toTransfer(t: SimTransfer): Transfer {
@@ -241,6 +268,9 @@ export class SimAccountSource implements AccountSource {
     return { ...served, evidence: evidenceOf(served) };
   }
 }
+
+/** Sender of genesis allocations in the served history. */
+export const GENESIS_ADDRESS = `0x${'0'.repeat(40)}`;
 
 /** First index in [0, n) where `ok` holds (ok is monotone), or n. */
 function lowerBound(n: number, ok: (i: number) => boolean): number {

@@ -34,12 +34,13 @@ export class WorkQueue {
   async drain(afterEach?: () => void): Promise<void> {
     while (this.inflight.size > 0) {
       await Promise.race(this.inflight);
-      if (this.failed) {
-        // Let the other tasks settle so nothing keeps writing after we return.
-        await Promise.allSettled([...this.inflight]);
-        throw this.failure;
+      if (this.failed || this.signal?.aborted) {
+        // Let every running task settle first, so answers already on their way still reach the checkpoint journal
+        // and nothing keeps writing after we return.
+        while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+        if (this.failed) throw this.failure;
+        this.checkAborted();
       }
-      this.checkAborted();
       afterEach?.();
     }
     if (this.failed) throw this.failure;
