@@ -168,6 +168,20 @@ export async function startEsploraServer(
   };
 }
 
+/**
+ * The answer the Esplora-format server gives to one request, computed in process (no socket): for recording large
+ * simulated cassettes quickly. Same routes, bodies and statuses as `startEsploraServer`.
+ * @example esploraAnswer(scenario, 'GET', `/tx/${txid}`).body
+ */
+export function esploraAnswer(
+  scenario: UtxoScenario,
+  method: string,
+  url: string,
+): { route: string; status: number; contentType: string; body: string } {
+  const [route, answer] = handle(scenario, method, url);
+  return { route, status: answer.status, contentType: answer.contentType, body: answer.body };
+}
+
 /** Routes one request; returns the route name (for stats) and the answer. */
 function handle(scenario: UtxoScenario, method: string, rawUrl: string): [string, Answer] {
   const url = new URL(rawUrl, 'http://sim');

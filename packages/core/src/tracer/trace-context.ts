@@ -55,6 +55,11 @@ export class TraceContext {
     });
   }
 
+  /** Labels if their look-up has finished, else undefined. */
+  loadedLabels(address: string): Label[] | undefined {
+    return this.labelMemo.peek(address);
+  }
+
   /** Labels already looked up (after a trace: every address that received stolen value). */
   knownLabels(address: string): Label[] {
     return this.labelMemo.peek(address) ?? [];

@@ -22,6 +22,7 @@ export class UtxoEngine {
   private readonly followed = new Set<string>();
   private readonly processed = new Map<string, { fee: bigint; hop: number; count: number }>();
   private readonly dirty = new Set<string>();
+  private flushing = false;
   private readonly seedStops: StopRecord[] = [];
   private readonly queue;
 
@@ -115,8 +116,10 @@ export class UtxoEngine {
     }
     this.queue.spawn(async () => {
       const { txid, vout } = parseOutpoint(outpoint);
-      const address = (await this.tx(txid)).outputs[vout]!.address;
-      const labels = await this.ctx.labelsOf(address);
+      // Answers already in hand are used without a turn of the event loop (replay speed).
+      const tx = this.ctx.memo.tx.peek(txid) ?? (await this.tx(txid));
+      const address = tx.outputs[vout]!.address;
+      const labels = this.ctx.loadedLabels(address) ?? (await this.ctx.labelsOf(address));
       const taint = this.taint.get(outpoint);
       if (!taint || this.followed.has(outpoint) || this.ctx.stopFor(address, taint, labels)) return;
       this.followed.add(outpoint);
@@ -139,12 +142,22 @@ export class UtxoEngine {
   }
 
   private flush(): void {
-    while (this.dirty.size > 0) {
-      const next = [...this.dirty]
-        .map((t) => this.ctx.memo.tx.peek(t)!)
-        .sort((a, b) => heightKey(a) - heightKey(b) || compareStrings(a.txid, b.txid))[0]!;
-      this.dirty.delete(next.txid);
-      this.process(next);
+    // Work through dirty transactions lowest height first; re-entrant calls leave the work to the running loop.
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.dirty.size > 0) {
+        let next: UtxoTransaction | undefined;
+        for (const txid of this.dirty) {
+          const tx = this.ctx.memo.tx.peek(txid)!;
+          if (!next || heightKey(tx) - heightKey(next) < 0 || (tx.height === next.height && tx.txid < next.txid))
+            next = tx;
+        }
+        this.dirty.delete(next!.txid);
+        this.process(next!);
+      }
+    } finally {
+      this.flushing = false;
     }
   }
 

@@ -9,6 +9,8 @@ export class WorkQueue {
   private readonly inflight = new Set<Promise<void>>();
   private failure: unknown;
   private failed = false;
+  /** Wakes `drain` when any task settles (racing thousands of promises each round would be quadratic). */
+  private wake: (() => void) | undefined;
 
   constructor(private readonly signal?: AbortSignal) {}
 
@@ -24,7 +26,10 @@ export class WorkQueue {
       }
     });
     this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p));
+    void p.finally(() => {
+      this.inflight.delete(p);
+      this.wake?.();
+    });
   }
 
   get size(): number {
@@ -33,7 +38,10 @@ export class WorkQueue {
 
   async drain(afterEach?: () => void): Promise<void> {
     while (this.inflight.size > 0) {
-      await Promise.race(this.inflight);
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
       if (this.failed || this.signal?.aborted) {
         // Let every running task settle first, so answers already on their way still reach the checkpoint journal
         // and nothing keeps writing after we return.

@@ -12,7 +12,7 @@ export interface HttpRateLimit {
    * rounds down.
    */
   requestsPerSecond: number;
-  /** How many may start back to back; the rest are spread over the second. Default: all `requestsPerSecond` at once. */
+  /** How many may start back to back; the rest are spread over the second. Default 1: starts evenly spaced. */
   burst?: number;
 }
 
@@ -111,8 +111,10 @@ export function http(options: HttpOptions = {}): Transport {
       q = {
         ...(limits === undefined
           ? {}
-          : { window: new PQueue({ concurrency: limits.window.intervalCap, ...limits.window, strict: true }) }),
-        ...(limits?.spread === undefined ? {} : { spread: new PQueue({ ...limits.spread, strict: true }) }),
+          : {
+              window: new PQueue({ ...limits.window, strict: true }),
+              spread: new PQueue({ ...limits.spread, strict: true }),
+            }),
         send: new PQueue({ concurrency }),
       };
       hosts.set(host, q);
@@ -123,21 +125,19 @@ export function http(options: HttpOptions = {}): Transport {
   async function attempt(ctx: Context, n: number, signal: AbortSignal): Promise<Outcome> {
     const { request, url, all } = ctx;
     const queues = queuesFor(ctx.host);
-    const run = async (answered: () => void) => {
-      // The spread queue only hands out start tickets, to space a burst out.
-      if (queues.spread !== undefined) await queues.spread.add(() => undefined, { signal });
-      return await queues.send.add(() => send(ctx, n, signal, answered), { signal });
-    };
     try {
-      if (queues.window === undefined) return await run(() => undefined);
-      return await throughWindow(queues.window, limits!.window.interval, signal, run);
+      // Both rate queues only hand out start tickets: `spread` spaces starts (burst), `window` keeps any sliding
+      // window (1 s plus slack for arrival jitter) within the limit. The send queue bounds requests in flight.
+      if (queues.spread !== undefined) await queues.spread.add(() => undefined, { signal });
+      if (queues.window !== undefined) await queues.window.add(() => undefined, { signal });
+      return await queues.send.add(() => send(ctx, n, signal), { signal });
     } catch (e) {
       if (signal.aborted && !isFundflowError(e)) throw aborted(request.method, url, all);
       throw e;
     }
   }
 
-  async function send(ctx: Context, n: number, outer: AbortSignal, answered: () => void): Promise<Outcome> {
+  async function send(ctx: Context, n: number, outer: AbortSignal): Promise<Outcome> {
     const { request, url, all } = ctx;
     const method = request.method;
     stats.sent++;
@@ -161,12 +161,10 @@ export function http(options: HttpOptions = {}): Transport {
         ...(request.body === undefined ? {} : { body: request.body }),
         signal: controller.signal,
       });
-      answered();
       status = res.status;
       headers = keptHeaders(res.headers);
       body = replaceSecrets(await res.text(), all);
     } catch (e) {
-      answered();
       if (outer.aborted) throw aborted(method, url, all, e);
       if (timedOut) {
         return retry('TIMEOUT', `${method} ${url} did not answer within ${timeoutMs} ms`, { timeoutMs });
@@ -351,60 +349,22 @@ interface HostQueues {
 
 function rateLimitQueues(limit: HttpRateLimit): {
   window: { intervalCap: number; interval: number };
-  spread?: { intervalCap: number; interval: number };
+  spread: { intervalCap: number; interval: number };
 } {
   const rps = limit.requestsPerSecond;
   if (!(rps > 0) || !Number.isFinite(rps)) throw invalid('rateLimit.requestsPerSecond must be a positive number');
   const cap = Math.max(1, Math.floor(rps));
-  const window = { intervalCap: cap, interval: Math.max(1000, Math.ceil((1000 * cap) / rps)) };
-  const burst = limit.burst;
-  if (burst === undefined || burst >= cap) return { window };
+  const window = { intervalCap: cap, interval: Math.max(1000, Math.ceil((1000 * cap) / rps)) + WINDOW_SLACK_MS };
+  const burst = Math.min(limit.burst ?? 1, cap);
   if (!Number.isInteger(burst) || burst < 1) throw invalid('rateLimit.burst must be a whole number ≥ 1');
   return { window, spread: { intervalCap: burst, interval: Math.ceil((1000 * burst) / rps) } };
 }
 
 /**
- * Runs `run` in a slot of the strict window queue and keeps the slot until `holdMs` after the answer arrived. The strict
- * window alone spaces starts, but a request reaches the server some time after it starts, and a new connection (handshake)
- * arrives later than a reused one: starts 1 s apart can arrive 0.9 s apart. The server saw a request before its answer
- * came back, so a slot freed `holdMs` after the answer keeps every window the server sees within the limit.
+ * Added to the 1 s window: a request reaches the server a little after it starts (a new connection's handshake
+ * takes longer than a reused one's), so starts exactly 1 s apart could land inside one server-side second.
  */
-function throughWindow<T>(
-  window: PQueue,
-  holdMs: number,
-  signal: AbortSignal,
-  run: (answered: () => void) => Promise<T>,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    // Aborting may drop a waiting task, but must not free the slot of a running one (p-queue would): only the wait is abortable.
-    const waiting = new AbortController();
-    const stopWaiting = () => waiting.abort(signal.reason);
-    signal.addEventListener('abort', stopWaiting, { once: true });
-    window
-      .add(
-        async () => {
-          signal.removeEventListener('abort', stopWaiting);
-          let answeredAt: number | undefined;
-          try {
-            resolve(
-              await run(() => {
-                answeredAt ??= Date.now();
-              }),
-            );
-          } catch (e) {
-            reject(e);
-          }
-          await pause((answeredAt ?? Date.now()) + holdMs - Date.now());
-        },
-        { signal: waiting.signal },
-      )
-      .catch(reject);
-  });
-}
-
-function pause(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
-}
+const WINDOW_SLACK_MS = 50;
 
 async function wait(flight: Flight, signal: AbortSignal | undefined, onAbort: () => FundflowError) {
   flight.waiters++;

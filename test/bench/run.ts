@@ -1,0 +1,237 @@
+/**
+ * `pnpm bench` — speed and request-efficiency targets of the tracing spine, printed as a table.
+ *
+ *   pnpm bench            full run (several minutes: the naive crawler is slow by design)
+ *   pnpm bench --quick    smaller scenario, for a quick look
+ *
+ * 1. Live: the simulated Esplora-format server on localhost answers after 100 ms (as a public API over the internet)
+ *    and allows 20 requests/s (nginx-style limit_req, burst 5). fundflow traces a ~2,000-transfer case through the
+ *    real Esplora source and HTTP transport; a naive sequential crawler (one request at a time, no cache, the same
+ *    traversal) runs in the same process for comparison.
+ * 2. Replay: a trace over a 100k-transfer simulated chain is recorded in process, then replayed from the cassette.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { EsploraSource } from '@fundflow/bitcoin';
+import {
+  Cassette,
+  DEFAULT_STOP_CATEGORIES,
+  http,
+  LabelRegistry,
+  parseCsvPack,
+  recording,
+  replaying,
+  serializeCsvPack,
+  sha256Hex,
+  type TraceFile,
+  type Transport,
+  traceForward,
+} from '@fundflow/core';
+import { esploraAnswer, generateScenario, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick === true;
+
+interface Row {
+  name: string;
+  value: string;
+  target: string;
+  ok: boolean | undefined;
+}
+const rows: Row[] = [];
+const row = (name: string, value: string, target = '', ok?: boolean) => {
+  rows.push({ name, value, target, ok });
+  process.stderr.write(`  ${name}: ${value}\n`);
+};
+
+function labelsOf(s: UtxoScenario): LabelRegistry {
+  const r = new LabelRegistry();
+  r.addPack(
+    parseCsvPack(serializeCsvPack({ info: { name: 'sim', source: 'simulated', asOf: s.asOf }, labels: s.labels })),
+  );
+  return r;
+}
+
+const stop = { maxHops: 10_000, minAmount: 0n, fanOutCap: 1_000, stopCategories: DEFAULT_STOP_CATEGORIES };
+
+/** In-process Esplora: the simulated server's answers without a socket (for recording big cassettes). */
+function inProcessEsplora(s: UtxoScenario, base: string): Transport {
+  let sent = 0;
+  return {
+    async request(req) {
+      sent++;
+      const a = esploraAnswer(s, req.method, req.url.slice(base.length));
+      const ok = a.status >= 200 && a.status < 300;
+      return {
+        status: a.status,
+        headers: { 'content-type': a.contentType },
+        body: a.body,
+        sha256: sha256Hex(a.body),
+        ...(ok && req.expect !== 'text' ? { json: JSON.parse(a.body) } : {}),
+      };
+    },
+    stats: () => ({ sent, retries: 0, rateLimited: 0, cacheHits: 0, dedupeHits: 0 }),
+  };
+}
+
+/** A hand-written script's way: one request at a time, no cache, retry after 1 s on 429; same traversal. */
+async function naiveCrawl(base: string, s: UtxoScenario, trace: TraceFile): Promise<{ requests: number; ms: number }> {
+  let requests = 0;
+  const get = async (path: string): Promise<unknown> => {
+    for (;;) {
+      requests++;
+      const res = await fetch(base + path);
+      if (res.status === 429) {
+        await res.text();
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      return res.json();
+    }
+  };
+  const t0 = performance.now();
+  let last: string | undefined;
+  for (;;) {
+    const page = (await get(`/address/${s.seedAddress}/txs/chain${last ? `/${last}` : ''}`)) as {
+      txid: string;
+      status: { block_time: number };
+    }[];
+    for (const tx of page) await get(`/tx/${tx.txid}`);
+    if (page.length < 25 || page.some((t) => t.status.block_time < s.since)) break;
+    last = page[page.length - 1]!.txid;
+  }
+  for (const e of trace.results.fifo!.edges) {
+    const [txid, vout] = e.transfer.split(':');
+    const spend = (await get(`/tx/${txid}/outspend/${vout}`)) as { spent: boolean; txid?: string };
+    if (spend.spent && spend.txid) await get(`/tx/${spend.txid}`);
+  }
+  return { requests, ms: performance.now() - t0 };
+}
+
+async function live(): Promise<void> {
+  const size = quick ? 300 : 1500;
+  const rate = 20;
+  const s = generateScenario({ seed: 1, model: 'utxo', size }) as UtxoScenario;
+  process.stderr.write(`live: simulated scenario seed 1 size ${size}, 100 ms latency, ${rate} req/s (burst 5)\n`);
+  const server = await startEsploraServer(s, { latencyMs: 100, rateLimit: { requestsPerSecond: rate, burst: 5 } });
+  try {
+    const cassette = new Cassette();
+    const transport = http({ rateLimit: { requestsPerSecond: rate } });
+    const source = new EsploraSource({
+      baseUrl: server.url,
+      network: 'regtest',
+      transport: recording(transport, cassette),
+    });
+    const t0 = performance.now();
+    const trace = await traceForward({
+      source,
+      labels: labelsOf(s),
+      params: { seeds: [s.seedAddress], since: s.since, until: s.until, policies: ['fifo'], stop },
+    });
+    const ms = performance.now() - t0;
+    const made = server.stats().requests;
+    const limited = server.stats().rateLimited;
+    const minimum = cassette.size;
+    const physical = (minimum / rate) * 1000;
+    const transfers = trace.results.fifo!.edges.length;
+    row('live trace: tainted transfers followed', String(transfers), '~2,000');
+    row(
+      'live trace: requests made / minimum needed',
+      `${made} / ${minimum} = ${(made / minimum).toFixed(3)}×`,
+      '≤ 1.05×',
+      made / minimum <= 1.05,
+    );
+    row('live trace: duplicate requests', String(made - limited - minimum), '0', made - limited - minimum === 0);
+    row('live trace: 429s received', String(limited), '0', limited === 0);
+    row(
+      'live trace: wall time / (minimum requests ÷ rate)',
+      `${(ms / 1000).toFixed(1)} s / ${(physical / 1000).toFixed(1)} s = ${(ms / physical).toFixed(3)}×`,
+      '≤ 1.1×',
+      ms / physical <= 1.1,
+    );
+    const before = server.stats().requests;
+    const naive = await naiveCrawl(server.url, s, trace);
+    row('naive sequential crawler: requests', `${naive.requests} (${server.stats().requests - before} at the server)`);
+    row(
+      'naive crawler time / fundflow time',
+      `${(naive.ms / 1000).toFixed(1)} s / ${(ms / 1000).toFixed(1)} s = ${(naive.ms / ms).toFixed(2)}× faster`,
+      '≥ 2×',
+      naive.ms / ms >= 2,
+    );
+  } finally {
+    await server.close();
+  }
+}
+
+async function replay(): Promise<void> {
+  const size = quick ? 20_000 : 100_000;
+  process.stderr.write(`replay: simulated scenario seed 1 size ${size}\n`);
+  const g0 = performance.now();
+  const s = generateScenario({ seed: 1, model: 'utxo', size }) as UtxoScenario;
+  row(
+    'generate scenario',
+    `${s.counts.transactions} transactions in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
+  );
+  const base = 'http://sim.invalid';
+  const cassette = new Cassette();
+  const params = {
+    seeds: [s.seedAddress],
+    since: s.since,
+    until: s.until,
+    policies: ['fifo' as const],
+    stop: { ...stop, fanOutCap: 100_000 },
+  };
+  const labels = labelsOf(s);
+  await traceForward({
+    source: new EsploraSource({
+      baseUrl: base,
+      network: 'regtest',
+      transport: recording(inProcessEsplora(s, base), cassette),
+    }),
+    labels,
+    params,
+  });
+  const files = cassette.serialize();
+  const l0 = performance.now();
+  const loaded = Cassette.parse(files.cassette, files.manifest);
+  const loadMs = performance.now() - l0;
+  const heap0 = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  const trace = await traceForward({
+    source: new EsploraSource({ baseUrl: base, network: 'regtest', transport: replaying(loaded) }),
+    labels,
+    params,
+  });
+  const ms = performance.now() - t0;
+  const transfers = trace.transactions.reduce((n, tx) => n + tx.inputs.length + tx.outputs.length, 0);
+  const edges = trace.results.fifo!.edges.length;
+  row(
+    'replay: cassette',
+    `${loaded.size} entries, ${(files.cassette.length / 1e6).toFixed(0)} MB, verified in ${(loadMs / 1000).toFixed(1)} s`,
+  );
+  row('replay: transfers read (inputs + outputs of traced transactions)', String(transfers));
+  row('replay: tainted transfers followed', String(edges));
+  const rate = transfers / (ms / 1000);
+  row(
+    'replay: transfers/s on one core',
+    `${Math.round(rate).toLocaleString('en-US')} (${(ms / 1000).toFixed(1)} s)`,
+    '≥ 50,000/s',
+    rate >= 50_000,
+  );
+  row('replay: heap growth during the trace', `${((process.memoryUsage().heapUsed - heap0) / 1e6).toFixed(0)} MB`);
+}
+
+await live();
+await replay();
+
+const w = [0, 0, 0];
+for (const r of rows) {
+  w[0] = Math.max(w[0]!, r.name.length);
+  w[1] = Math.max(w[1]!, r.value.length);
+  w[2] = Math.max(w[2]!, r.target.length);
+}
+const line = (a: string, b: string, c: string, d: string) =>
+  `| ${a.padEnd(w[0]!)} | ${b.padEnd(w[1]!)} | ${c.padEnd(w[2]!)} | ${d.padEnd(4)} |`;
+console.log(line('benchmark', 'measured', 'target', 'ok'));
+console.log(line('-'.repeat(w[0]!), '-'.repeat(w[1]!), '-'.repeat(w[2]!), '----'));
+for (const r of rows) console.log(line(r.name, r.value, r.target, r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'));
