@@ -79,7 +79,8 @@ export async function traceCommand(chain: string, seeds: string[], o: TraceComma
   }
   await built.finish(true);
   writeTrace(o.out, trace);
-  if (o.record) writeRecordedCase(o.record, trace, spec.endpoint, o.labels.length > 0);
+  // The source's own endpoint description has credentials removed; the raw --endpoint may carry them.
+  if (o.record) writeRecordedCase(o.record, trace, trace.sources[0]!.endpoint, o.labels.length > 0);
   const stats = built.stats();
   process.stderr.write(
     `${summaryText(trace)}\nwrote ${o.out} · ${stats.sent} requests sent · ${stats.fromCheckpoint} answered from the checkpoint\n`,
