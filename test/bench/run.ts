@@ -3,6 +3,7 @@
  *
  *   pnpm bench            full run (several minutes: the naive crawler is slow by design)
  *   pnpm bench --quick    smaller scenario, for a quick look
+ *   pnpm bench --only live|replay
  *
  * 1. Live: the simulated Esplora-format server on localhost answers after 100 ms (as a public API over the internet)
  *    and allows 20 requests/s (nginx-style limit_req, burst 5). fundflow traces a ~2,000-transfer case through the
@@ -29,8 +30,11 @@ import {
 } from '@fundflow/core';
 import { esploraAnswer, generateScenario, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
 const quick = values.quick === true;
+const only = values.only;
 
 interface Row {
   name: string;
@@ -221,8 +225,8 @@ async function replay(): Promise<void> {
   row('replay: heap growth during the trace', `${((process.memoryUsage().heapUsed - heap0) / 1e6).toFixed(0)} MB`);
 }
 
-await live();
-await replay();
+if (only === undefined || only === 'live') await live();
+if (only === undefined || only === 'replay') await replay();
 
 const w = [0, 0, 0];
 for (const r of rows) {
