@@ -1,4 +1,11 @@
-import { DEFAULT_STOP_CATEGORIES, FundflowError, type LabelCategory, POLICIES, type PolicyName } from '@fundflow/core';
+import {
+  DEFAULT_STOP_CATEGORIES,
+  FundflowError,
+  LABEL_CATEGORIES,
+  type LabelCategory,
+  POLICIES,
+  type PolicyName,
+} from '@fundflow/core';
 
 /** `2018-01-25`, `2018-01-25T15:02:00Z` or unix seconds → unix seconds. */
 export function parseTime(value: string, flag: string): number {
@@ -23,7 +30,7 @@ export function parsePolicies(value: string): PolicyName[] {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const p of list) {
-    if (!POLICIES.includes(p as PolicyName)) {
+    if (!(POLICIES as readonly string[]).includes(p)) {
       throw new FundflowError('INVALID_ARGUMENT', `Unknown policy "${p}" (fifo, haircut, poison)`, {
         details: { policy: p },
       });
@@ -32,26 +39,14 @@ export function parsePolicies(value: string): PolicyName[] {
   return list as PolicyName[];
 }
 
-const CATEGORIES: LabelCategory[] = [
-  'exchange',
-  'mixer',
-  'bridge',
-  'sanctioned',
-  'service',
-  'victim',
-  'attacker',
-  'tagged',
-  'other',
-];
-
 export function parseCategories(value: string): LabelCategory[] {
   const list = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   for (const c of list) {
-    if (!CATEGORIES.includes(c as LabelCategory)) {
-      throw new FundflowError('INVALID_ARGUMENT', `Unknown label category "${c}" (${CATEGORIES.join(', ')})`);
+    if (!(LABEL_CATEGORIES as readonly string[]).includes(c)) {
+      throw new FundflowError('INVALID_ARGUMENT', `Unknown label category "${c}" (${LABEL_CATEGORIES.join(', ')})`);
     }
   }
   return list as LabelCategory[];

@@ -1,5 +1,6 @@
 import { EsploraSource, isBitcoinNetworkName } from '@fundflow/bitcoin';
 import { type ChainSource, FundflowError, type Transport } from '@fundflow/core';
+import { isNemNetworkName, NisSource } from '@fundflow/nem';
 
 /** How to reach a chain: which source kind, on which network, at which endpoint. */
 export interface SourceSpec {
@@ -16,6 +17,8 @@ export const DEFAULT_SOURCES: Record<string, SourceSpec> = {
   signet: { kind: 'esplora', chain: 'bitcoin', network: 'signet', endpoint: 'https://mempool.space/signet/api' },
   regtest: { kind: 'esplora', chain: 'bitcoin', network: 'regtest', endpoint: 'http://127.0.0.1:3002' },
   litecoin: { kind: 'esplora', chain: 'litecoin', network: 'litecoin', endpoint: 'https://litecoinspace.org/api' },
+  // Public NIS1 nodes come and go: pass --endpoint http://<node>:7890 when this one does not answer.
+  nem: { kind: 'nis1', chain: 'nem', network: 'mainnet', endpoint: 'http://san.nem.ninja:7890' },
 };
 
 /** The chains `fundflow trace` knows, for help texts and errors. */
@@ -50,6 +53,15 @@ export function createSource(spec: SourceSpec, transport: Transport): ChainSourc
       });
     }
     return new EsploraSource({ baseUrl: spec.endpoint, network, transport });
+  }
+  if (spec.kind === 'nis1') {
+    const network = spec.network ?? 'mainnet';
+    if (!isNemNetworkName(network)) {
+      throw new FundflowError('INVALID_ARGUMENT', `NIS1 does not know the network "${network}" (mainnet, testnet)`, {
+        details: { network },
+      });
+    }
+    return new NisSource({ baseUrl: spec.endpoint, network, transport });
   }
   throw new FundflowError('UNSUPPORTED', `No source of kind "${spec.kind}" in this version`, {
     details: { kind: spec.kind },

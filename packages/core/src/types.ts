@@ -94,17 +94,19 @@ export function parseOutpoint(id: string): { txid: string; vout: number } {
   return { txid: id.slice(0, i), vout: Number(id.slice(i + 1)) };
 }
 
-/** Categories of labels the tracer and viewer know. `cashOut` categories stop a trace. */
-export type LabelCategory =
-  | 'exchange'
-  | 'mixer'
-  | 'bridge'
-  | 'sanctioned'
-  | 'service'
-  | 'victim'
-  | 'attacker'
-  | 'tagged'
-  | 'other';
+/** Categories of labels the tracer and viewer know; the trace's stop categories are cash-out points. */
+export const LABEL_CATEGORIES = [
+  'exchange',
+  'mixer',
+  'bridge',
+  'sanctioned',
+  'service',
+  'victim',
+  'attacker',
+  'tagged',
+  'other',
+] as const;
+export type LabelCategory = (typeof LABEL_CATEGORIES)[number];
 
 export type Confidence = 'high' | 'medium' | 'low';
 

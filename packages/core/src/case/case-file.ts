@@ -1,20 +1,12 @@
 import { z } from 'zod';
 import { FundflowError } from '../errors';
 import type { TraceParams } from '../tracer/types';
+import { POLICIES } from '../tracer/types';
+import { LABEL_CATEGORIES } from '../types';
 
 const amount = z.string().regex(/^(0|[1-9][0-9]*)$/);
-const policy = z.enum(['poison', 'haircut', 'fifo']);
-const category = z.enum([
-  'exchange',
-  'mixer',
-  'bridge',
-  'sanctioned',
-  'service',
-  'victim',
-  'attacker',
-  'tagged',
-  'other',
-]);
+const policy = z.enum(POLICIES);
+const category = z.enum(LABEL_CATEGORIES);
 
 /**
  * `fixtures/<case>/case.json`: what a recorded case is, how it was made, how to trace it and what it must give.

@@ -1,13 +1,12 @@
 import { FundflowError } from '../errors';
 import type { Label } from '../types';
-import { compareStrings } from '../types';
+import { compareStrings, LABEL_CATEGORIES } from '../types';
 import {
   CONFIDENCES,
   isChainName,
   isConfidence,
   isIsoDate,
   isLabelCategory,
-  LABEL_CATEGORIES,
   type LabelPack,
   type LabelPackDraft,
   type LabelPackInfo,

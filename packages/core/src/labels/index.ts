@@ -11,7 +11,6 @@ export {
   isConfidence,
   isIsoDate,
   isLabelCategory,
-  LABEL_CATEGORIES,
   type LabelPack,
   type LabelPackDraft,
   type LabelPackInfo,

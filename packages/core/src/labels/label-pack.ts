@@ -1,5 +1,5 @@
 import { FundflowError } from '../errors';
-import type { Confidence, Label, LabelCategory } from '../types';
+import { type Confidence, LABEL_CATEGORIES, type Label, type LabelCategory } from '../types';
 import { sha256Hex } from '../util/hash';
 
 /** What a registry and a trace file record about a pack: where its facts came from and which bytes were read. */
@@ -37,21 +37,6 @@ export interface ParsePackOptions {
   sha256?: string;
 }
 
-const CATEGORY_SET: Record<LabelCategory, true> = {
-  exchange: true,
-  mixer: true,
-  bridge: true,
-  sanctioned: true,
-  service: true,
-  victim: true,
-  attacker: true,
-  tagged: true,
-  other: true,
-};
-
-/** Every label category, in declaration order. */
-export const LABEL_CATEGORIES: readonly LabelCategory[] = Object.keys(CATEGORY_SET) as LabelCategory[];
-
 /** Confidence levels, highest first. */
 export const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
 
@@ -60,7 +45,7 @@ export const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
  * @example isLabelCategory('mixer') === true
  */
 export function isLabelCategory(value: string): value is LabelCategory {
-  return Object.hasOwn(CATEGORY_SET, value);
+  return (LABEL_CATEGORIES as readonly string[]).includes(value);
 }
 
 /**

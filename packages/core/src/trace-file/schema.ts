@@ -1,23 +1,15 @@
 import { z } from 'zod';
+import { POLICIES, STOP_REASONS } from '../tracer/types';
+import { LABEL_CATEGORIES } from '../types';
 
 /** Format id of the trace file this version writes and reads. */
 export const TRACE_FORMAT = 'fundflow.trace/1';
 
 const amount = z.string().regex(/^(0|[1-9][0-9]*)$/, 'an amount is a non-negative integer in base units, as a string');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
-const category = z.enum([
-  'exchange',
-  'mixer',
-  'bridge',
-  'sanctioned',
-  'service',
-  'victim',
-  'attacker',
-  'tagged',
-  'other',
-]);
-const policy = z.enum(['poison', 'haircut', 'fifo']);
-const stopReason = z.enum(['cash-out', 'unspent', 'max-hops', 'dust', 'fan-out', 'time-window', 'returned', 'fee']);
+const category = z.enum(LABEL_CATEGORIES);
+const policy = z.enum(POLICIES);
+const stopReason = z.enum(STOP_REASONS);
 
 export const assetSchema = z.object({
   id: z.string(),

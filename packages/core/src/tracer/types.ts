@@ -1,7 +1,7 @@
 import type { LabelCategory } from '../types';
 
-export type PolicyName = 'poison' | 'haircut' | 'fifo';
-export const POLICIES: readonly PolicyName[] = ['fifo', 'haircut', 'poison'];
+export const POLICIES = ['fifo', 'haircut', 'poison'] as const;
+export type PolicyName = (typeof POLICIES)[number];
 
 /**
  * Where a branch of traced value ended. A stop is a finding, not an error.
@@ -10,7 +10,17 @@ export const POLICIES: readonly PolicyName[] = ['fifo', 'haircut', 'poison'];
  * - `max-hops`, `dust` (below minAmount), `fan-out` (more outgoing transfers than fanOutCap: probably a service),
  *   `time-window` (moved after `followUntil`), `returned` (came back to a seed address), `fee` (paid as a miner fee)
  */
-export type StopReason = 'cash-out' | 'unspent' | 'max-hops' | 'dust' | 'fan-out' | 'time-window' | 'returned' | 'fee';
+export const STOP_REASONS = [
+  'cash-out',
+  'unspent',
+  'max-hops',
+  'dust',
+  'fan-out',
+  'time-window',
+  'returned',
+  'fee',
+] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
 
 export interface StopRules {
   /** Follow at most this many hops from the seed (the theft itself is hop 1). */
