@@ -7,7 +7,6 @@
  * transport with recording on. The expected results come from the scenario's own ground truth (computed inside
  * @fundflow/sim, not by the tracer); the script refuses to write the case if the FIFO trace disagrees with it.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,7 +25,7 @@ import {
   serializeTrace,
   traceForward,
 } from '@fundflow/core';
-import { builtinPackPaths, loadPackFile, saveCassette } from '@fundflow/core/node';
+import { builtinPackPaths, loadPackFile, writeCaseFolder } from '@fundflow/core/node';
 import { generateScenario, startEsploraServer, type UtxoScenario } from '../src/index';
 
 const { values } = parseArgs({
@@ -88,12 +87,7 @@ try {
   }
   if (problems.length > 0) throw new Error(`FIFO trace disagrees with the ground truth:\n  ${problems.join('\n  ')}`);
 
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'labels.csv'), labelsText);
-  await saveCassette(join(dir, 'cassette'), cassette);
-  writeFileSync(join(dir, 'expected.trace.json'), serializeTrace(trace));
-  const c: CaseFile = {
+  const caseFile: CaseFile = {
     format: 'fundflow.case/1',
     name: NAME,
     title: 'Simulated exchange hot-wallet drain on a Bitcoin regtest chain',
@@ -133,7 +127,7 @@ try {
       },
     },
   };
-  writeFileSync(join(dir, 'case.json'), canonicalJson(c, 2) + '\n');
+  await writeCaseFolder(dir, { caseFile, cassette, trace, labelFiles: { 'labels.csv': labelsText } });
   console.error(
     `${NAME}: ${cassette.size} cassette entries, ${trace.results.fifo!.edges.length} fifo edges, ` +
       `${truth.size} cash-out addresses; FIFO matches the ground truth exactly`,

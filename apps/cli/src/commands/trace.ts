@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type CaseFile, canonicalJson, type TraceFile, type TraceParams, traceForward } from '@fundflow/core';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { type CaseFile, type Cassette, type TraceFile, type TraceParams, traceForward } from '@fundflow/core';
+import { expectedFromTrace, writeCaseFolder } from '@fundflow/core/node';
 import { loadLabels } from '../label-set';
 import { parseAmount, parseCategories, parsePolicies, parseTime, parseWhole } from '../options';
 import { summaryText, writeTrace } from '../output';
@@ -55,7 +56,7 @@ export async function traceCommand(chain: string, seeds: string[], o: TraceComma
   const apiKey = o.apiKeyEnv ? process.env[o.apiKeyEnv] : undefined;
   const built = await buildTransport({
     ...(o.replay ? { replayDir: o.replay } : {}),
-    ...(o.record ? { recordDir: join(o.record, 'cassette') } : {}),
+    ...(o.record ? { record: true } : {}),
     ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
     requestsPerSecond: Number(o.rps),
     ...(apiKey ? { secrets: [apiKey] } : {}),
@@ -70,17 +71,13 @@ export async function traceCommand(chain: string, seeds: string[], o: TraceComma
   let trace: TraceFile;
   try {
     trace = await traceForward({ source, params, labels, signal: abort.signal, onProgress: (p) => progress.update(p) });
-  } catch (e) {
-    await built.finish(false);
-    throw e;
   } finally {
+    built.finish();
     progress.done();
     process.off('SIGINT', onSigint);
   }
-  await built.finish(true);
   writeTrace(o.out, trace);
-  // The source's own endpoint description has credentials removed; the raw --endpoint may carry them.
-  if (o.record) writeRecordedCase(o.record, trace, trace.sources[0]!.endpoint, o.labels.length > 0);
+  if (o.record) await writeRecordedCase(o.record, trace, built.cassette!, o.labels);
   const stats = built.stats();
   process.stderr.write(
     `${summaryText(trace)}\nwrote ${o.out} · ${stats.sent} requests sent · ${stats.fromCheckpoint} answered from the checkpoint\n`,
@@ -88,25 +85,23 @@ export async function traceCommand(chain: string, seeds: string[], o: TraceComma
   return trace;
 }
 
-/** With --record: the folder becomes a case that `fundflow replay` reproduces offline. */
-function writeRecordedCase(dir: string, trace: TraceFile, endpoint: string, userLabels: boolean): void {
-  mkdirSync(dir, { recursive: true });
+/** With --record: the folder becomes a case that `fundflow replay` reproduces offline, with copies of the user's packs. */
+async function writeRecordedCase(dir: string, trace: TraceFile, cassette: Cassette, packs: string[]): Promise<void> {
   const p = trace.params;
-  const name = dir
-    .replace(/\/+$/, '')
-    .split('/')
-    .pop()!
+  const name = basename(resolve(dir))
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-');
   const today = new Date().toISOString().slice(0, 10);
-  const c: CaseFile = {
+  const labelFiles = Object.fromEntries(packs.map((path) => [basename(path), readFileSync(path, 'utf8')]));
+  const caseFile: CaseFile = {
     format: 'fundflow.case/1',
     name,
     title: `${trace.chain} trace from ${p.seeds.join(', ')}`,
     description: 'Recorded with fundflow trace --record.',
     provenance: {
       kind: 'recorded-live',
-      statement: `recorded live from ${endpoint} on ${today}`,
+      // The source's own endpoint description has credentials removed; the raw --endpoint may carry them.
+      statement: `recorded live from ${trace.sources[0]!.endpoint} on ${today}`,
       recordedAt: today,
     },
     source: trace.sources[0]!,
@@ -119,25 +114,11 @@ function writeRecordedCase(dir: string, trace: TraceFile, endpoint: string, user
       maxHops: p.maxHops,
       minAmount: p.minAmount,
       fanOutCap: p.fanOutCap,
-      stopCategories: p.stopCategories as NonNullable<CaseFile['trace']['stopCategories']>,
+      stopCategories: p.stopCategories,
     },
-    labels: [],
+    labels: Object.keys(labelFiles),
     cassette: 'cassette',
-    expected: Object.fromEntries(
-      Object.entries(trace.results).map(([policy, r]) => [
-        policy,
-        {
-          stolen: r!.summary.stolen,
-          cashOuts: r!.summary.cashOuts.map((c) => ({ address: c.address, amount: c.amount })),
-          byReason: r!.summary.byReason,
-        },
-      ]),
-    ),
+    expected: expectedFromTrace(trace),
   };
-  writeFileSync(join(dir, 'case.json'), canonicalJson(c, 2) + '\n');
-  if (userLabels) {
-    process.stderr.write(
-      `note: copy your label packs into ${dir} and list them in case.json "labels" to replay with them\n`,
-    );
-  }
+  await writeCaseFolder(dir, { caseFile, cassette, trace, labelFiles });
 }
