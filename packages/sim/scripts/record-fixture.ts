@@ -14,7 +14,6 @@ import { EsploraSource } from '@fundflow/bitcoin';
 import {
   type CaseFile,
   Cassette,
-  canonicalJson,
   DEFAULT_STOP_CATEGORIES,
   http,
   LabelRegistry,
@@ -22,7 +21,6 @@ import {
   parseCsvPack,
   recording,
   serializeCsvPack,
-  serializeTrace,
   traceForward,
 } from '@fundflow/core';
 import { builtinPackPaths, loadPackFile, writeCaseFolder } from '@fundflow/core/node';
