@@ -30,6 +30,7 @@ export class AccountEngine {
   private readonly ledgers = new Map<string, Ledger>();
   private readonly results = new Map<string, LedgerResult & { count: number }>();
   private readonly dirty = new Set<string>();
+  private flushing = false;
   private readonly seedStops: StopRecord[] = [];
   private readonly asset: string;
   private readonly queue;
@@ -165,10 +166,19 @@ export class AccountEngine {
   }
 
   private flush(): void {
-    while (this.dirty.size > 0) {
-      const next = [...this.dirty].sort(compareStrings)[0]!;
-      this.dirty.delete(next);
-      this.process(next);
+    // Re-entrant calls (a ledger run that changes an already loaded address) leave the work to the running loop,
+    // so a long chain of re-runs never deepens the stack.
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.dirty.size > 0) {
+        let next: string | undefined;
+        for (const address of this.dirty) if (next === undefined || address < next) next = address;
+        this.dirty.delete(next!);
+        this.process(next!);
+      }
+    } finally {
+      this.flushing = false;
     }
   }
 

@@ -278,3 +278,41 @@ describe('traceForward, account model (hand-computed)', () => {
     }
   });
 });
+
+describe('traceForward on long chains', () => {
+  it('follows a 3,000-hop peel chain and a 3,000-hop account chain without deepening the stack', async () => {
+    const n = 3000;
+    const txs = [tx(1, 1, [[null, 'coinbase', 1_000_000]], [['H', 1_000_000]])];
+    txs.push(tx(2, 2, [[`${txid(1)}:0`, 'H', 1_000_000]], [['P0', 999_000]]));
+    for (let i = 1; i <= n; i++) {
+      const value = 999_000 - i * 300;
+      txs.push(
+        tx(
+          2 + i,
+          2 + i,
+          [[`${txid(1 + i)}:0`, `P${i - 1}`, value + 300]],
+          [
+            [`P${i}`, value],
+            [`pay${i}`, 200],
+          ],
+        ),
+      );
+    }
+    const utxo = await traceForward({
+      source: new MemoryUtxoSource(txs),
+      params: { seeds: ['H'], policies: ['fifo'], stop: stop({ maxHops: 10_000 }) },
+    });
+    expect(utxo.results.fifo!.summary.maxHop).toBe(n + 1);
+    const sum = Object.values(utxo.results.fifo!.summary.byReason).reduce((a, v) => a + BigInt(v), 0n);
+    expect(sum).toBe(999_000n);
+
+    const chain = [transfer('h', 'a0', 1_000_000, 1)];
+    for (let i = 1; i <= n; i++) chain.push(transfer(`a${i - 1}`, `a${i}`, 1_000_000 - i, 1 + i, 1));
+    const account = await traceForward({
+      source: new MemoryAccountSource(chain, () => 0, 100),
+      params: { seeds: ['h'], policies: ['fifo', 'haircut'], stop: stop({ maxHops: 10_000 }) },
+    });
+    expect(account.results.fifo!.summary.maxHop).toBe(n + 1);
+    expect(account.results.haircut!.summary.byReason).toEqual(account.results.fifo!.summary.byReason);
+  });
+});
