@@ -1,5 +1,15 @@
-/** @fundflow/bitcoin: Bitcoin and Litecoin `UtxoSource`s (Esplora REST), address normalisation and network params. */
+/**
+ * @fundflow/bitcoin: Bitcoin and Litecoin `UtxoSource`s (Esplora REST, Bitcoin/Litecoin Core JSON-RPC), address
+ * normalisation and network params.
+ */
 export { isScriptId, normalizeBitcoinAddress, scriptId } from './address';
+export {
+  CORE_RPC_HISTORY_PAGE_SIZE,
+  type CoreRpcAuth,
+  CoreRpcSource,
+  type CoreRpcSourceOptions,
+  type CoreRpcStats,
+} from './core-rpc-source';
 export {
   type AddressStats,
   type AddressStatsPart,
@@ -20,3 +30,13 @@ export {
   legacyScriptHash,
   nativeAssetOf,
 } from './networks';
+export { coinsToSatoshi, quoteNumbersOf } from './rpc-decimal';
+export {
+  type IndexedAddressTx,
+  type IndexedBlock,
+  type IndexedSpend,
+  type ScannedRange,
+  type SpendIndex,
+  SqliteSpendIndex,
+  type SqliteSpendIndexOptions,
+} from './spend-index';
