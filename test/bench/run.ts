@@ -3,13 +3,14 @@
  *
  *   pnpm bench            full run (several minutes: the naive crawler is slow by design)
  *   pnpm bench --quick    smaller scenario, for a quick look
- *   pnpm bench --only live|replay
+ *   pnpm bench --only live|replay|graph
  *
  * 1. Live: the simulated Esplora-format server on localhost answers after 100 ms (as a public API over the internet)
  *    and allows 20 requests/s (nginx-style limit_req, burst 5). fundflow traces a ~2,000-transfer case through the
  *    real Esplora source and HTTP transport; a naive sequential crawler (one request at a time, no cache, the same
  *    traversal) runs in the same process for comparison.
  * 2. Replay: a trace over a 100k-transfer simulated chain is recorded in process, then replayed from the cassette.
+ * 3. Graph: build + layered layout of a 1M-edge trace, and a report of a 10k-edge trace (test/bench/graph-bench.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ import {
   traceForward,
 } from '@fundflow/core';
 import { esploraAnswer, generateScenario, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
+import { graphBenchRows } from './graph-bench';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -227,6 +229,10 @@ async function replay(): Promise<void> {
 
 if (only === undefined || only === 'live') await live();
 if (only === undefined || only === 'replay') await replay();
+if (only === undefined || only === 'graph') {
+  process.stderr.write('graph: build, layout and report on synthetic traces\n');
+  for (const r of await graphBenchRows(quick)) row(r.name, r.value, r.target, r.ok);
+}
 
 const w = [0, 0, 0];
 for (const r of rows) {

@@ -1,0 +1,170 @@
+/**
+ * Graph benchmarks for `pnpm bench` (called from run.ts): build + lay out a synthetic 1M-edge trace, and the case report
+ * of a 10k-edge trace. The trace is generated in memory by a seeded generator, so every run measures the same input.
+ *
+ *   tsx test/bench/graph-bench.ts [--quick]   runs the rows on their own and prints them
+ */
+import { performance } from 'node:perf_hooks';
+import type { TraceFile } from '@fundflow/core';
+import { applyLayout, buildGraph, buildReport, layeredLayout } from '@fundflow/graph';
+
+export interface GraphBenchRow {
+  name: string;
+  value: string;
+  target: string;
+  ok?: boolean;
+}
+
+/**
+ * A deterministic account-model trace with `edges` tainted transfers (fifo) over hop layers that widen to the right,
+ * the seed at hop 0, labelled exchange deposit addresses in the later hops as cash-out stops, the rest unspent.
+ * @example syntheticTrace(10_000).transfers.length === 10_000
+ */
+export function syntheticTrace(edges: number, seed = 1): TraceFile {
+  let s = seed >>> 0;
+  const rand = () => {
+    // xorshift32: fast, seeded, the same everywhere
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 0x100000000;
+  };
+  const hops = 30;
+  const addresses = Math.max(10, Math.floor(edges * 0.4));
+  const name = (i: number) => `A${i.toString(36).padStart(6, '0')}`;
+  // address i > 0 sits at hop 1 + ⌊hops·(i/N)²⌋ → later layers are wider
+  const hopOf = (i: number) => (i === 0 ? 0 : 1 + Math.min(hops - 1, Math.floor(hops * (i / addresses) ** 0.5)));
+  const layerStart: number[] = [0];
+  for (let h = 1, i = 1; h <= hops; h++) {
+    while (i < addresses && hopOf(i) < h) i++;
+    layerStart[h] = i;
+  }
+  layerStart[hops + 1] = addresses;
+  const transfers: TraceFile['transfers'] = [];
+  const tainted: NonNullable<TraceFile['results']['fifo']>['edges'] = [];
+  const received = new Float64Array(addresses);
+  for (let e = 0; e < edges; e++) {
+    const to = 1 + (e % (addresses - 1));
+    const h = hopOf(to);
+    const lo = layerStart[h - 1]!;
+    const hi = Math.max(lo + 1, layerStart[h]!);
+    const from = h === 1 ? 0 : lo + Math.floor(rand() * (hi - lo));
+    const amount = String(1_000 + Math.floor(rand() * 1e9));
+    const id = `t${e.toString(36).padStart(5, '0')}`;
+    transfers.push({
+      id,
+      txid: id,
+      from: name(from),
+      to: name(to),
+      asset: 'sim:SIM',
+      amount,
+      time: 1_700_000_000 + h * 3600 + Math.floor(rand() * 3600),
+      height: 1000 + h,
+      kind: 'native',
+      evidence: [],
+    });
+    tainted.push({ transfer: id, amount, hop: h, rule: 'account.outflow/fifo', confidence: 1 });
+    received[to] = received[to]! + 1;
+  }
+  const labels: TraceFile['labels'] = [];
+  const stops: NonNullable<TraceFile['results']['fifo']>['stops'] = [];
+  for (let i = layerStart[hops]!; i < addresses; i++) {
+    const exchange = i % 7 === 0;
+    if (exchange && labels.length < 1000) {
+      labels.push({
+        address: name(i),
+        chain: 'sim',
+        name: `Exchange ${i % 13}`,
+        category: 'exchange',
+        pack: 'bench',
+        source: 'synthetic',
+        asOf: '2025-01-01',
+        confidence: 'high',
+      });
+    }
+    stops.push({
+      location: name(i),
+      address: name(i),
+      amount: '1000',
+      hop: hops,
+      reason: exchange ? 'cash-out' : 'unspent',
+    });
+  }
+  return {
+    format: 'fundflow.trace/1',
+    engine: { name: '@fundflow/core', version: 'bench' },
+    chain: 'sim',
+    model: 'account',
+    asset: { id: 'sim:SIM', chain: 'sim', symbol: 'SIM', decimals: 8 },
+    params: {
+      seeds: [name(0)],
+      policies: ['fifo'],
+      maxHops: hops + 1,
+      minAmount: '0',
+      fanOutCap: 1_000_000,
+      stopCategories: ['exchange'],
+    },
+    sources: [],
+    labelPacks: [],
+    labels,
+    transfers,
+    transactions: [],
+    results: {
+      fifo: {
+        edges: tainted,
+        stops,
+        summary: { stolen: '0', byReason: {}, cashOuts: [], maxHop: hops },
+      },
+    },
+  };
+}
+
+/** Rows for the bench table: build + layered layout of a 1M-edge trace (200k with `quick`), report of 10k edges. */
+export async function graphBenchRows(quick: boolean): Promise<GraphBenchRow[]> {
+  const rows: GraphBenchRow[] = [];
+  const big = quick ? 200_000 : 1_000_000;
+  const label = big >= 1_000_000 ? '1M' : `${big / 1000}k`;
+  const trace = syntheticTrace(big);
+  global.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  const graph = buildGraph(trace);
+  const t1 = performance.now();
+  const layout = layeredLayout(graph);
+  applyLayout(graph, layout);
+  const t2 = performance.now();
+  const heap = process.memoryUsage().heapUsed - heap0;
+  const peak = process.resourceUsage().maxRSS * 1024;
+  const seconds = (t2 - t0) / 1000;
+  rows.push({
+    name: `graph: build + layered layout, ${label} edges (${graph.order.toLocaleString('en-US')} nodes)`,
+    value: `${seconds.toFixed(2)} s (build ${((t1 - t0) / 1000).toFixed(2)} s, layout ${((t2 - t1) / 1000).toFixed(2)} s)`,
+    target: '< 5 s (1M)',
+    ...(quick ? {} : { ok: seconds < 5 }),
+  });
+  rows.push({
+    name: `graph: memory, ${label} edges`,
+    value: `peak RSS ${(peak / 1e9).toFixed(2)} GB (incl. the in-memory trace), graph heap ${(heap / 1e9).toFixed(2)} GB`,
+    target: '< 2 GB',
+    ok: peak < 2e9,
+  });
+  const small = syntheticTrace(10_000, 2);
+  const r0 = performance.now();
+  const report = buildReport(small);
+  const reportSeconds = (performance.now() - r0) / 1000;
+  rows.push({
+    name: 'graph: report (Markdown + HTML + SVG), 10k edges',
+    value: `${reportSeconds.toFixed(2)} s (${Math.round(report.html.length / 1024)} KB HTML)`,
+    target: '< 3 s',
+    ok: reportSeconds < 3,
+  });
+  return rows;
+}
+
+if (process.argv[1]?.endsWith('graph-bench.ts')) {
+  const rows = await graphBenchRows(process.argv.includes('--quick'));
+  for (const r of rows)
+    console.log(`| ${r.name} | ${r.value} | ${r.target} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`);
+}
