@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { ENGINE_VERSION, isFundflowError } from '@fundflow/core';
 import { Command, CommanderError, Option } from 'commander';
+import { exportCommand } from './commands/export';
 import { labelsCommand } from './commands/labels';
 import { replayCommand } from './commands/replay';
+import { reportCommand } from './commands/report';
 import { traceCommand } from './commands/trace';
 import { verifyCommand } from './commands/verify';
 import { DEFAULT_STOP } from './options';
@@ -46,7 +48,13 @@ export function buildProgram(): Command {
     .option('--no-builtin-labels', 'do not load the bundled packs (OFAC SDN 2024-09-27)')
     .option('--endpoint <url>', 'API root, e.g. https://mempool.space/api or http://127.0.0.1:3002')
     .option('--network <name>', 'network of the endpoint (bitcoin, testnet, signet, regtest, litecoin, …)')
-    .addOption(new Option('--source <kind>', 'source kind').choices(['esplora']))
+    .addOption(
+      new Option('--source <kind>', "source kind (default: the chain's usual one)").choices([
+        'esplora',
+        'bitcoin-rpc',
+        'nis1',
+      ]),
+    )
     .option('--rps <n>', 'requests per second per host', '4')
     .option('--record <dir>', 'record every answer and write a replayable case (case.json + cassette) into <dir>')
     .option('--replay <dir>', 'answer every request from this cassette folder, offline')
@@ -135,6 +143,55 @@ Examples:
     )
     .action(async (address: string | undefined, opts) => {
       const result = await labelsCommand(address, opts);
+      if (opts.json) printJson(result);
+    });
+
+  program
+    .command('export')
+    .description('Write a trace file as a graph: JSON (graphology), CSV (nodes + edges), GEXF or GraphML, laid out')
+    .argument('<trace>', 'a fundflow.trace/1 file')
+    .option('--format <format>', 'json, csv, gexf or graphml', 'json')
+    .option(
+      '--level <level>',
+      'nodes are: transfer (UTXO transactions), address, cluster (common input) or entity (label)',
+      'address',
+    )
+    .option(
+      '--layout <layout>',
+      'node positions: hop (layered by hop), time (layered, x = time), force (ForceAtlas2), none',
+      'hop',
+    )
+    .option(
+      '-o, --out <path>',
+      'output path (default: beside the trace; csv writes <out>.nodes.csv and <out>.edges.csv)',
+    )
+    .option('--json', 'print what was written as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ fundflow export fixtures/sim-utxo-exchange-drain/expected.trace.json --format gexf -o out/case.gexf\n  $ fundflow export my.trace.json --format csv --level cluster -o out/case\n  $ fundflow export my.trace.json --format graphml --layout time --json',
+    )
+    .action((file: string, opts) => {
+      const result = exportCommand(file, opts);
+      if (opts.json) printJson(result);
+    });
+
+  program
+    .command('report')
+    .description(
+      'Write a case report: Markdown and a self-contained HTML page with flow tables, cash-outs and the graph',
+    )
+    .argument('<trace>', 'a fundflow.trace/1 file')
+    .option('-o, --out <path>', 'writes <path>.md, <path>.html and <path>.svg (default: <trace name>.report beside it)')
+    .option('--policy <policy>', 'policy for the flow, path and pattern sections (default: the first traced)')
+    .option('--x <axis>', 'x axis of the drawing: hop or time', 'hop')
+    .option('--level <level>', 'graph level of the drawing: address, cluster, entity or transfer', 'address')
+    .option('--json', 'print the files written as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ fundflow report fixtures/sim-utxo-exchange-drain/expected.trace.json -o out/report\n  $ fundflow report my.trace.json --policy haircut --x time',
+    )
+    .action((file: string, opts) => {
+      const result = reportCommand(file, opts);
       if (opts.json) printJson(result);
     });
 

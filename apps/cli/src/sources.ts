@@ -1,4 +1,6 @@
-import { EsploraSource, isBitcoinNetworkName } from '@fundflow/bitcoin';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type CoreRpcAuth, CoreRpcSource, EsploraSource, isBitcoinNetworkName } from '@fundflow/bitcoin';
 import { type ChainSource, FundflowError, type Transport } from '@fundflow/core';
 import { isNemNetworkName, NisSource } from '@fundflow/nem';
 
@@ -8,6 +10,11 @@ export interface SourceSpec {
   chain: string;
   endpoint: string;
   network?: string | undefined;
+  /**
+   * `bitcoin-rpc`: credentials taken out of `--endpoint http://user:pass@host:port` (so `endpoint` never carries them
+   * into a case file, a statement or a log), or a cookie file.
+   */
+  rpcAuth?: CoreRpcAuth | undefined;
 }
 
 /** Public endpoints used when `--endpoint` is not given. A user with network access can trace live with these. */
@@ -17,8 +24,26 @@ export const DEFAULT_SOURCES: Record<string, SourceSpec> = {
   signet: { kind: 'esplora', chain: 'bitcoin', network: 'signet', endpoint: 'https://mempool.space/signet/api' },
   regtest: { kind: 'esplora', chain: 'bitcoin', network: 'regtest', endpoint: 'http://127.0.0.1:3002' },
   litecoin: { kind: 'esplora', chain: 'litecoin', network: 'litecoin', endpoint: 'https://litecoinspace.org/api' },
+  // A local litecoind -regtest (-server -txindex=1); credentials in --endpoint or the node's cookie file.
+  'litecoin-regtest': {
+    kind: 'bitcoin-rpc',
+    chain: 'litecoin',
+    network: 'litecoin-regtest',
+    endpoint: 'http://127.0.0.1:19443',
+  },
   // Public NIS1 nodes come and go: pass --endpoint http://<node>:7890 when this one does not answer.
   nem: { kind: 'nis1', chain: 'nem', network: 'mainnet', endpoint: 'http://san.nem.ninja:7890' },
+};
+
+/** Where Bitcoin/Litecoin Core write their RPC cookie by default, per network (where bitcoin-cli looks for it). */
+const DEFAULT_COOKIES: Record<string, string> = {
+  bitcoin: '.bitcoin/.cookie',
+  testnet: '.bitcoin/testnet3/.cookie',
+  signet: '.bitcoin/signet/.cookie',
+  regtest: '.bitcoin/regtest/.cookie',
+  litecoin: '.litecoin/.cookie',
+  'litecoin-testnet': '.litecoin/testnet4/.cookie',
+  'litecoin-regtest': '.litecoin/regtest/.cookie',
 };
 
 /** The chains `fundflow trace` knows, for help texts and errors. */
@@ -35,12 +60,41 @@ export function resolveSourceSpec(
       details: { chain },
     });
   }
-  return {
+  const spec: SourceSpec = {
     ...base,
     ...(overrides.kind ? { kind: overrides.kind } : {}),
     ...(overrides.network ? { network: overrides.network } : {}),
     ...(overrides.endpoint ? { endpoint: overrides.endpoint.replace(/\/+$/, '') } : {}),
   };
+  return spec.kind === 'bitcoin-rpc' ? withRpcAuth(spec) : spec;
+}
+
+/**
+ * `bitcoin-rpc` credentials, in this order: `user:pass@` in the endpoint; the cookie file named by the environment
+ * variable FUNDFLOW_RPC_COOKIE; the node's default cookie (`~/.litecoin/regtest/.cookie` for litecoin-regtest).
+ * The endpoint kept in the spec has no credentials.
+ */
+function withRpcAuth(spec: SourceSpec): SourceSpec {
+  let url: URL;
+  try {
+    url = new URL(spec.endpoint);
+  } catch {
+    throw new FundflowError('INVALID_ARGUMENT', '--endpoint is not a URL (e.g. http://user:pass@127.0.0.1:19443)', {
+      details: {},
+    });
+  }
+  let rpcAuth: CoreRpcAuth | undefined;
+  if (url.username !== '' || url.password !== '') {
+    rpcAuth = { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    url.username = '';
+    url.password = '';
+  } else if (process.env.FUNDFLOW_RPC_COOKIE) {
+    rpcAuth = { cookieFile: process.env.FUNDFLOW_RPC_COOKIE };
+  } else {
+    const cookie = DEFAULT_COOKIES[spec.network ?? spec.chain];
+    if (cookie !== undefined) rpcAuth = { cookieFile: join(homedir(), cookie) };
+  }
+  return { ...spec, endpoint: `${url.origin}${url.pathname}`.replace(/\/+$/, ''), rpcAuth };
 }
 
 /** Builds the ChainSource a spec names, reading through `transport`. */
@@ -62,6 +116,22 @@ export function createSource(spec: SourceSpec, transport: Transport): ChainSourc
       });
     }
     return new NisSource({ baseUrl: spec.endpoint, network, transport });
+  }
+  if (spec.kind === 'bitcoin-rpc') {
+    const network = spec.network ?? spec.chain;
+    if (!isBitcoinNetworkName(network)) {
+      throw new FundflowError('INVALID_ARGUMENT', `Bitcoin Core RPC does not know the network "${network}"`, {
+        details: { network },
+      });
+    }
+    const start = process.env.FUNDFLOW_RPC_START_HEIGHT;
+    return new CoreRpcSource({
+      endpoint: spec.endpoint,
+      network,
+      transport,
+      ...(spec.rpcAuth ? { auth: spec.rpcAuth } : {}),
+      ...(start ? { startHeight: Number(start) } : {}),
+    });
   }
   throw new FundflowError('UNSUPPORTED', `No source of kind "${spec.kind}" in this version`, {
     details: { kind: spec.kind },
