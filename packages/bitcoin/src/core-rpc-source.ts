@@ -1,5 +1,6 @@
 import {
   type Asset,
+  bodyExcerpt,
   compareStrings,
   FundflowError,
   isFundflowError,
@@ -546,7 +547,7 @@ export class CoreRpcSource implements UtxoSource {
       );
     }
     if (res.status < 200 || res.status >= 300) {
-      throw this.#bad(`${what} answered HTTP ${res.status}: ${excerpt(res.body) || '(empty body)'}`, {
+      throw this.#bad(`${what} answered HTTP ${res.status}: ${bodyExcerpt(res.body) || '(empty body)'}`, {
         ...options.subject,
         method,
         status: res.status,
@@ -717,11 +718,6 @@ function checkTxid(txid: string): string {
     throw new FundflowError('INVALID_ARGUMENT', `'${txid}' is not a txid (64 hex digits)`, { details: { txid } });
   }
   return txid.toLowerCase();
-}
-
-function excerpt(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
 /** Credentials in the endpoint become `auth`: neither URLs nor SourceInfo nor errors may carry them. */

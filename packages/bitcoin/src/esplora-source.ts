@@ -1,8 +1,10 @@
 import {
   type Asset,
+  bodyExcerpt,
   FundflowError,
   type Outspend,
   outpointId,
+  parseWire,
   type SourceInfo,
   type Transport,
   type TransportRequest,
@@ -13,7 +15,6 @@ import {
   type UtxoSource,
   type UtxoTransaction,
 } from '@fundflow/core';
-import type { z } from 'zod';
 import { normalizeBitcoinAddress, scriptId } from './address';
 import {
   type EsploraOutput,
@@ -303,7 +304,7 @@ export class EsploraSource implements UtxoSource {
   }
 
   #statusError(res: TransportResponse, url: string, subject: Record<string, string>): FundflowError {
-    const text = excerpt(res.body);
+    const text = bodyExcerpt(res.body);
     if (res.status === 404) {
       const what = subject.txid ? `transaction ${subject.txid}` : subject.address ? `address ${subject.address}` : url;
       return new FundflowError('NOT_FOUND', `${what} not found at ${this.#base} (${text || 'HTTP 404'})`, {
@@ -393,25 +394,8 @@ function checkTxid(txid: string): string {
 function requireJson(res: TransportResponse, url: string): unknown {
   if (res.json !== undefined) return res.json;
   throw new FundflowError('BAD_RESPONSE', `${url} answered HTTP ${res.status} with a body that is not JSON`, {
-    details: { url, status: res.status, contentType: res.headers['content-type'] ?? '', body: excerpt(res.body) },
+    details: { url, status: res.status, contentType: res.headers['content-type'] ?? '', body: bodyExcerpt(res.body) },
   });
-}
-
-function parseWire<T>(schema: z.ZodType<T>, json: unknown, url: string): T {
-  const result = schema.safeParse(json);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const at = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-  const message = issue?.message ?? 'invalid';
-  const path = new URL(url).pathname;
-  throw new FundflowError('BAD_RESPONSE', `${path}: unexpected response body at ${at}: ${message}`, {
-    details: { url, path, at, issue: message },
-  });
-}
-
-function excerpt(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
 // Credentials in the base URL become a Basic header: fetch refuses URLs with credentials, and neither requests'

@@ -2,6 +2,7 @@ export * from './case/case-file';
 export * from './errors';
 export * from './labels/index';
 export * from './source';
+export { bodyExcerpt, parseWire } from './source-kit/parse-wire';
 export * from './trace-file/schema';
 export * from './trace-file/trace-file';
 export { type LedgerEvent, type LedgerResult, type Run, runLedger, splitTransaction, type Taint } from './tracer/taint';

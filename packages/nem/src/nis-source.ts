@@ -1,8 +1,10 @@
 import {
   type AccountSource,
   type Asset,
+  bodyExcerpt,
   FundflowError,
   type Label,
+  parseWire,
   type SourceInfo,
   type Transfer,
   type TransferPage,
@@ -10,7 +12,6 @@ import {
   type Transport,
   type TransportResponse,
 } from '@fundflow/core';
-import type { z } from 'zod';
 import { addressFromPublicKey, isNemNetworkName, type NemNetworkName, normalizeNemAddress } from './address';
 import { MICRO_XEM, nemTimeToUnix } from './nem-time';
 import {
@@ -189,7 +190,7 @@ export class NisSource implements AccountSource {
     if (res.status < 200 || res.status >= 300) throw nisError(res, url, subject);
     if (res.json === undefined) {
       throw new FundflowError('BAD_RESPONSE', `${url} answered HTTP ${res.status} with a body that is not JSON`, {
-        details: { url, status: res.status, body: excerpt(res.body) },
+        details: { url, status: res.status, body: bodyExcerpt(res.body) },
       });
     }
     return { json: res.json, sha256: res.sha256, url };
@@ -307,11 +308,15 @@ function nisError(res: TransportResponse, url: string, subject: Record<string, s
   }
   const wire = nisErrorSchema.safeParse(parsed);
   if (!wire.success) {
-    return new FundflowError('BAD_RESPONSE', `${path} answered HTTP ${res.status}: ${excerpt(res.body) || '(empty)'}`, {
-      details: { ...subject, url, status: res.status, body: excerpt(res.body) },
-    });
+    return new FundflowError(
+      'BAD_RESPONSE',
+      `${path} answered HTTP ${res.status}: ${bodyExcerpt(res.body) || '(empty)'}`,
+      {
+        details: { ...subject, url, status: res.status, body: bodyExcerpt(res.body) },
+      },
+    );
   }
-  const nisMessage = excerpt(wire.data.message ?? '');
+  const nisMessage = bodyExcerpt(wire.data.message ?? '');
   const details = { ...subject, url, status: wire.data.status, error: wire.data.error, nisMessage };
   const said = `${wire.data.status} ${wire.data.error}${nisMessage ? `: ${nisMessage}` : ''}`;
   if (/invalid address/i.test(nisMessage)) {
@@ -325,23 +330,6 @@ function nisError(res: TransportResponse, url: string, subject: Record<string, s
     return new FundflowError('NOT_FOUND', `${path}: not found at the node (${said})`, { details });
   }
   return new FundflowError('BAD_RESPONSE', `${path}: the node answered an error (${said})`, { details });
-}
-
-function parseWire<T>(schema: z.ZodType<T>, json: unknown, url: string): T {
-  const result = schema.safeParse(json);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const at = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-  const message = issue?.message ?? 'invalid';
-  const path = new URL(url).pathname;
-  throw new FundflowError('BAD_RESPONSE', `${path}: unexpected response body at ${at}: ${message}`, {
-    details: { url, path, at, issue: message },
-  });
-}
-
-function excerpt(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
 function parseBaseUrl(baseUrl: string): string {
