@@ -9,24 +9,22 @@
  * independent FIFO run over the ledger, not the tracer); the script refuses to write the case if the trace disagrees.
  * Addresses are derived from random public keys: none is a real account (checked against the known-facts pack).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   type CaseFile,
   Cassette,
-  canonicalJson,
   DEFAULT_STOP_CATEGORIES,
   LabelRegistry,
   type PolicyName,
   parseCsvPack,
   recording,
   serializeCsvPack,
-  serializeTrace,
   traceForward,
 } from '@fundflow/core';
-import { builtinPackPaths, loadPackFile, saveCassette } from '@fundflow/core/node';
+import { builtinPackPaths, loadPackFile, writeCaseFolder } from '@fundflow/core/node';
 import { NisSource } from '../src/index';
 import { fakeNisNode, generateDrainScenario } from '../src/testing/index';
 
@@ -94,11 +92,6 @@ const xem = (micro: bigint) => `${(micro / 1_000_000n).toLocaleString('en-US')} 
 const accounts = new Set<string>();
 for (const t of trace.transfers) accounts.add(t.from).add(t.to);
 
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'labels.csv'), labelsText);
-await saveCassette(join(dir, 'cassette'), cassette);
-writeFileSync(join(dir, 'expected.trace.json'), serializeTrace(trace));
 const FACTS = 'shared/realdata/incidents/coincheck-2018-nem-known-facts.csv';
 const c: CaseFile = {
   format: 'fundflow.case/1',
@@ -160,7 +153,7 @@ const c: CaseFile = {
     },
   },
 };
-writeFileSync(join(dir, 'case.json'), canonicalJson(c, 2) + '\n');
+await writeCaseFolder(dir, { caseFile: c, cassette, trace, labelFiles: { 'labels.csv': labelsText } });
 const bytes = readFileSync(join(dir, 'cassette/cassette.json')).length;
 console.error(
   `${NAME}: ${scenario.counts.accounts} accounts and ${scenario.counts.transactions} transactions simulated; ` +
