@@ -16,7 +16,7 @@
  * outputs in order, fee last; labelled exchange addresses stop the value). The fixture is only written when the
  * traced FIFO result equals it exactly.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,12 +32,11 @@ import {
   parseCsvPack,
   recording,
   serializeCsvPack,
-  serializeTrace,
   type TraceFile,
   type Transport,
   traceForward,
 } from '@fundflow/core';
-import { builtinPackPaths, loadPackFile, saveCassette } from '@fundflow/core/node';
+import { builtinPackPaths, loadPackFile, writeCaseFolder } from '@fundflow/core/node';
 import { Block, address as bjsAddress } from 'bitcoinjs-lib';
 import { CoreRpcSource } from '../src/core-rpc-source';
 import { bitcoinNetworks } from '../src/networks';
@@ -564,15 +563,6 @@ async function main(): Promise<void> {
       console.error(`${summary}\n(dry run: nothing written)`);
       return;
     }
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'labels.csv'), labelsText(scenario));
-    await saveCassette(join(dir, 'cassette'), cassette);
-    writeFileSync(join(dir, 'expected.trace.json'), serializeTrace(trace));
-    writeFileSync(
-      join(dir, 'probes.json'),
-      canonicalJson({ ...scenario.probes, missingTxid, hotAddress: scenario.hotAddress, traceRequests }, 2) + '\n',
-    );
     const p = traceParams(scenario);
     const c: CaseFile = {
       format: 'fundflow.case/1',
@@ -613,7 +603,11 @@ async function main(): Promise<void> {
         },
       },
     };
-    writeFileSync(join(dir, 'case.json'), canonicalJson(c, 2) + '\n');
+    await writeCaseFolder(dir, { caseFile: c, cassette, trace, labelFiles: { 'labels.csv': labelsText(scenario) } });
+    writeFileSync(
+      join(dir, 'probes.json'),
+      canonicalJson({ ...scenario.probes, missingTxid, hotAddress: scenario.hotAddress, traceRequests }, 2) + '\n',
+    );
     console.error(summary);
   } finally {
     await node.stop();
