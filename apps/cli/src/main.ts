@@ -7,6 +7,7 @@ import { replayCommand } from './commands/replay';
 import { reportCommand } from './commands/report';
 import { traceCommand } from './commands/trace';
 import { verifyCommand } from './commands/verify';
+import { viewCommand } from './commands/view';
 import { DEFAULT_STOP } from './options';
 import { KNOWN_CHAINS } from './sources';
 
@@ -193,6 +194,19 @@ Examples:
     .action((file: string, opts) => {
       const result = reportCommand(file, opts);
       if (opts.json) printJson(result);
+    });
+
+  program
+    .command('view')
+    .description('Open a trace file in the graph viewer: builds it if needed and serves it on 127.0.0.1, offline')
+    .argument('<trace>', 'a fundflow.trace/1 file')
+    .option('--port <n>', 'first port to try (the next free one is taken if busy)', '4173')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ fundflow view fixtures/nem-2018-exchange-drain/expected.trace.json\n  $ fundflow view my.trace.json --port 8080',
+    )
+    .action(async (file: string, opts) => {
+      await viewCommand(file, opts);
     });
 
   return program;
