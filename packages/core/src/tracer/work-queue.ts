@@ -6,7 +6,7 @@ import { FundflowError } from '../errors';
  * including tasks started by tasks, and rethrows the first failure.
  */
 export class WorkQueue {
-  private readonly inflight = new Set<Promise<void>>();
+  private pending = 0;
   private failure: unknown;
   private failed = false;
   /** Wakes `drain` when any task settles (racing thousands of promises each round would be quadratic). */
@@ -16,42 +16,57 @@ export class WorkQueue {
 
   spawn(task: () => Promise<void>): void {
     if (this.failed) return;
-    const p = (async () => {
+    let started: Promise<void>;
+    try {
       this.checkAborted();
-      await task();
-    })().catch((e: unknown) => {
-      if (!this.failed) {
-        this.failed = true;
-        this.failure = e;
-      }
-    });
-    this.inflight.add(p);
-    void p.finally(() => {
-      this.inflight.delete(p);
-      this.wake?.();
-    });
+      started = task();
+    } catch (e) {
+      started = Promise.reject(e);
+    }
+    // One settled promise per task (a trace spawns hundreds of thousands): counted, never raced.
+    this.pending++;
+    started.then(this.settled, this.failedWith);
   }
 
+  private readonly settled = (): void => {
+    this.pending--;
+    this.wake?.();
+  };
+
+  private readonly failedWith = (e: unknown): void => {
+    if (!this.failed) {
+      this.failed = true;
+      this.failure = e;
+    }
+    this.settled();
+  };
+
   get size(): number {
-    return this.inflight.size;
+    return this.pending;
   }
 
   async drain(afterEach?: () => void): Promise<void> {
-    while (this.inflight.size > 0) {
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-      this.wake = undefined;
+    while (this.pending > 0) {
+      await this.nextSettle();
       if (this.failed || this.signal?.aborted) {
         // Let every running task settle first, so answers already on their way still reach the checkpoint journal
         // and nothing keeps writing after we return.
-        while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+        while (this.pending > 0) await this.nextSettle();
         if (this.failed) throw this.failure;
         this.checkAborted();
       }
       afterEach?.();
     }
     if (this.failed) throw this.failure;
+  }
+
+  private nextSettle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+    });
   }
 
   private checkAborted(): void {
