@@ -1,6 +1,6 @@
 /**
  * @fundflow/bitcoin: Bitcoin and Litecoin `UtxoSource`s (Esplora REST, Bitcoin/Litecoin Core JSON-RPC), address
- * normalisation and network params.
+ * normalisation, network params and UTXO heuristics (change, peeling chains, CoinJoin flags, common-input clusters).
  */
 export { isScriptId, normalizeBitcoinAddress, scriptId } from './address';
 export {
@@ -18,6 +18,7 @@ export {
   EsploraSource,
   type EsploraSourceOptions,
 } from './esplora-source';
+export * from './heuristics';
 export {
   BITCOIN_NETWORK_NAMES,
   type BitcoinChainName,
