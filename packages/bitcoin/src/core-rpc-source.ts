@@ -9,6 +9,7 @@ import {
   type SourceInfo,
   type Transport,
   type TransportResponse,
+  type UtxoAnnotation,
   type UtxoHistoryPage,
   type UtxoInput,
   type UtxoOutput,
@@ -30,6 +31,7 @@ import {
   rpcMempoolSchema,
   rpcTxSchema,
 } from './core-rpc-wire';
+import { annotateUtxo } from './heuristics/annotate';
 import { type BitcoinNetworkName, chainOf, isBitcoinNetworkName, nativeAssetOf } from './networks';
 import { coinsToSatoshi, quoteNumbersOf } from './rpc-decimal';
 import { type IndexedBlock, type ScannedRange, type SpendIndex, SqliteSpendIndex } from './spend-index';
@@ -157,6 +159,11 @@ export class CoreRpcSource implements UtxoSource {
    * `getblockheader <blockhash>`. Throws `NOT_FOUND`, `AUTH_FAILED`, `NETWORK_ERROR`, `BAD_RESPONSE`.
    * @example await source.getTransaction('6f7cf9…') // { txid, height: 212, confirmed: true, inputs: [...], ... }
    */
+  /** Change and CoinJoin heuristics for the tracer's edge provenance (see heuristics/annotate.ts). Pure. */
+  annotate(tx: UtxoTransaction): UtxoAnnotation | undefined {
+    return annotateUtxo(tx);
+  }
+
   async getTransaction(txid: string): Promise<UtxoTransaction> {
     const id = checkTxid(txid);
     const { value: tx, sha256 } = await this.#rawTx(id);

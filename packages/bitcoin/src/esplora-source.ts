@@ -9,6 +9,7 @@ import {
   type Transport,
   type TransportRequest,
   type TransportResponse,
+  type UtxoAnnotation,
   type UtxoHistoryPage,
   type UtxoInput,
   type UtxoOutput,
@@ -26,6 +27,7 @@ import {
   esploraOutspendsSchema,
   esploraTxSchema,
 } from './esplora-wire';
+import { annotateUtxo } from './heuristics/annotate';
 import { type BitcoinNetworkName, chainOf, isBitcoinNetworkName, nativeAssetOf } from './networks';
 
 export interface EsploraSourceOptions {
@@ -119,6 +121,11 @@ export class EsploraSource implements UtxoSource {
    * Upstream: `GET /tx/:txid`. Throws `NOT_FOUND`, `BAD_RESPONSE`, `INVALID_ARGUMENT`.
    * @example await source.getTransaction('20b98449…') // { txid, height: 848136, inputs: [...], outputs: [...] }
    */
+  /** Change and CoinJoin heuristics for the tracer's edge provenance (see heuristics/annotate.ts). Pure. */
+  annotate(tx: UtxoTransaction): UtxoAnnotation | undefined {
+    return annotateUtxo(tx);
+  }
+
   async getTransaction(txid: string): Promise<UtxoTransaction> {
     const id = checkTxid(txid);
     const { json, sha256, url } = await this.#get(`/tx/${id}`, { txid: id }, true);

@@ -31,8 +31,19 @@ export interface UtxoHistoryPage {
   next?: string;
 }
 
+/**
+ * What a chain's heuristics say about one transaction: a CoinJoin-like hop (its value is mixed) and findings about
+ * single outputs (e.g. which output is the spender's change), each a named rule with a confidence.
+ */
+export interface UtxoAnnotation {
+  mixed?: { kind: string; denomination: bigint; count: number };
+  outputs?: { vout: number; rule: string; confidence: number }[];
+}
+
 /** UTXO model: transactions and the transaction that spends each output. */
 export interface UtxoSource extends SourceBase {
+  /** Heuristics over a transaction (pure, no request); the tracer copies them into edge provenance. Optional. */
+  annotate?(tx: UtxoTransaction): UtxoAnnotation | undefined;
   readonly model: 'utxo';
   /** The transaction with its inputs (prevouts resolved) and outputs. Throws `NOT_FOUND`. */
   getTransaction(txid: string): Promise<UtxoTransaction>;

@@ -2,6 +2,8 @@
  * UTXO heuristics (methods.md, "UTXO heuristics"): change detection, peeling chains, CoinJoin flags and
  * common-input clustering. Pure functions over core's `UtxoTransaction`; no I/O, browser-safe.
  */
+
+export { annotateUtxo, DEFAULT_CHANGE_RULES } from './annotate';
 export {
   CHANGE_RULES,
   type ChangeCandidate,

@@ -1,5 +1,13 @@
 import { FundflowError } from '../errors';
-import type { AccountSource, SourceInfo, TransferPage, TransferQuery, UtxoHistoryPage, UtxoSource } from '../source';
+import type {
+  AccountSource,
+  SourceInfo,
+  TransferPage,
+  TransferQuery,
+  UtxoAnnotation,
+  UtxoHistoryPage,
+  UtxoSource,
+} from '../source';
 import { type Asset, type Outspend, outpointId, type Transfer, type UtxoTransaction } from '../types';
 
 /** Optional per-call delay, to show that answer order never changes a trace. */
@@ -17,6 +25,8 @@ export class MemoryUtxoSource implements UtxoSource {
   readonly info: SourceInfo = { chain: 'memory-utxo', kind: 'memory', endpoint: 'memory://utxo' };
   readonly nativeAsset: Asset = { chain: 'memory-utxo', symbol: 'MU', decimals: 8 };
   readonly calls: string[] = [];
+  /** Optional heuristics, as a chain package's source provides them. */
+  annotate?: (tx: UtxoTransaction) => UtxoAnnotation | undefined;
   private readonly txs = new Map<string, UtxoTransaction>();
   private readonly spends = new Map<string, { txid: string; vin: number; height: number }>();
 

@@ -76,6 +76,10 @@ export const edgeRecordSchema = z.object({
   /** The rule that produced the edge, e.g. `seed.outflow`, `utxo.spend/fifo`, `account.outflow/haircut`. */
   rule: z.string(),
   confidence: z.number().min(0).max(1),
+  /** Heuristic findings about this output from the chain package (e.g. `change:direct`), with confidences. */
+  heuristics: z.array(z.object({ rule: z.string(), confidence: z.number().min(0).max(1) })).optional(),
+  /** Set when the transaction looks like a CoinJoin: the hop is mixed (e.g. `whirlpool 1000000 ×5`). */
+  mixed: z.string().optional(),
 });
 
 export const stopRecordSchema = z.object({

@@ -1,5 +1,5 @@
 import { FundflowError } from '../errors';
-import type { ChainSource, TransferPage, UtxoHistoryPage } from '../source';
+import type { ChainSource, TransferPage, UtxoAnnotation, UtxoHistoryPage } from '../source';
 import { compareStrings, type Label, type Outspend, type UtxoTransaction } from '../types';
 import type { Taint } from './taint';
 import type { PolicyName, StopReason, TraceParams } from './types';
@@ -31,6 +31,9 @@ export class TraceContext {
     history: new Memo<UtxoHistoryPage>(),
     transfers: new Memo<TransferPage>(),
   };
+
+  /** Heuristic annotations per txid (null: none), shared by the policies. */
+  readonly annotations = new Map<string, UtxoAnnotation | null>();
 
   constructor(
     readonly source: ChainSource,

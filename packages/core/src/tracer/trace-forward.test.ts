@@ -316,3 +316,20 @@ describe('traceForward on long chains', () => {
     expect(account.results.haircut!.summary.byReason).toEqual(account.results.fifo!.summary.byReason);
   });
 });
+
+describe('heuristics in edge provenance', () => {
+  it('copies a source’s per-output rules and CoinJoin flag onto the edges', async () => {
+    const source = new MemoryUtxoSource(utxoCase());
+    source.annotate = (t) =>
+      t.txid === txid(5)
+        ? { outputs: [{ vout: 1, rule: 'change:round-value', confidence: 0.6 }] }
+        : t.txid === txid(4)
+          ? { mixed: { kind: 'whirlpool', denomination: 1_000_000n, count: 5 } }
+          : undefined;
+    const trace = await traceForward({ source, params: { seeds: ['H'], policies: ['poison'], stop: stop() } });
+    const edges = new Map(trace.results.poison!.edges.map((e) => [e.transfer, e]));
+    expect(edges.get(`${txid(5)}:1`)?.heuristics).toEqual([{ rule: 'change:round-value', confidence: 0.6 }]);
+    expect(edges.get(`${txid(5)}:0`)?.heuristics).toBeUndefined();
+    expect(edges.get(`${txid(4)}:0`)?.mixed).toBe('whirlpool 1000000 ×5');
+  });
+});

@@ -196,6 +196,24 @@ export class UtxoEngine {
     return [...ids];
   }
 
+  /** The chain's heuristics for one output, as edge provenance (annotations are computed once per transaction). */
+  private heuristicsOf(txid: string, vout: number): Pick<EdgeRecord, 'heuristics' | 'mixed'> {
+    if (!this.source.annotate) return {};
+    let a = this.ctx.annotations.get(txid);
+    if (a === undefined) {
+      a = this.source.annotate(this.ctx.memo.tx.peek(txid)!) ?? null;
+      this.ctx.annotations.set(txid, a);
+    }
+    if (a === null) return {};
+    const found = (a.outputs ?? [])
+      .filter((o) => o.vout === vout)
+      .map((o) => ({ rule: o.rule, confidence: o.confidence }));
+    return {
+      ...(found.length > 0 ? { heuristics: found } : {}),
+      ...(a.mixed ? { mixed: `${a.mixed.kind} ${a.mixed.denomination} ×${a.mixed.count}` } : {}),
+    };
+  }
+
   private result(): PolicyResult {
     const edges: EdgeRecord[] = [];
     const stops: StopRecord[] = [...this.seedStops];
@@ -209,6 +227,7 @@ export class UtxoEngine {
         hop: taint.hop,
         rule: this.rule.get(op)!,
         confidence: 1,
+        ...this.heuristicsOf(txid, vout),
       });
       const labels = this.ctx.knownLabels(address);
       const stop = this.ctx.stopFor(address, taint, labels);
