@@ -24,6 +24,7 @@ import {
   type CaseFile,
   Cassette,
   canonicalJson,
+  compareExpected,
   DEFAULT_STOP_CATEGORIES,
   http,
   type Label,
@@ -511,20 +512,22 @@ export async function traceScenario(
   return { trace, source };
 }
 
+/** The case's expected FIFO results: the ground truth, as case.json states it. */
+export function expectedOf(truth: GroundTruth): CaseFile['expected'] {
+  return {
+    fifo: {
+      stolen: truth.stolen.toString(),
+      cashOuts: [...truth.cashOuts]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([address, v]) => ({ address, amount: v.toString() })),
+      byReason: Object.fromEntries(Object.entries(truth.byReason).map(([k, v]) => [k, v.toString()])),
+    },
+  };
+}
+
 /** Differences between a trace's FIFO result and the ground truth; empty when they agree exactly. */
 export function compareWithTruth(trace: TraceFile, truth: GroundTruth): string[] {
-  const fifo = trace.results.fifo!.summary;
-  const problems: string[] = [];
-  if (BigInt(fifo.stolen) !== truth.stolen) problems.push(`stolen ${fifo.stolen} ≠ truth ${truth.stolen}`);
-  const got = new Map(fifo.cashOuts.map((c) => [c.address, BigInt(c.amount)]));
-  for (const [a, v] of truth.cashOuts) if (got.get(a) !== v) problems.push(`cash-out ${a}: ${got.get(a)} ≠ truth ${v}`);
-  for (const [a, v] of got) if (!truth.cashOuts.has(a)) problems.push(`unexpected cash-out ${a} ${v}`);
-  const reasons = new Set([...Object.keys(truth.byReason), ...Object.keys(fifo.byReason)]);
-  for (const r of reasons) {
-    const want = truth.byReason[r] ?? 0n;
-    if (BigInt(fifo.byReason[r] ?? '0') !== want) problems.push(`${r}: ${fifo.byReason[r] ?? 0} ≠ truth ${want}`);
-  }
-  return problems;
+  return compareExpected(expectedOf(truth), trace);
 }
 
 async function main(): Promise<void> {
@@ -593,15 +596,7 @@ async function main(): Promise<void> {
       },
       labels: ['labels.csv'],
       cassette: 'cassette',
-      expected: {
-        fifo: {
-          stolen: truth.stolen.toString(),
-          cashOuts: [...truth.cashOuts]
-            .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-            .map(([address, v]) => ({ address, amount: v.toString() })),
-          byReason: Object.fromEntries(Object.entries(truth.byReason).map(([k, v]) => [k, v.toString()])),
-        },
-      },
+      expected: expectedOf(truth),
     };
     await writeCaseFolder(dir, { caseFile: c, cassette, trace, labelFiles: { 'labels.csv': labelsText(scenario) } });
     writeFileSync(

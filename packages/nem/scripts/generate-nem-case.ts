@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import {
   type CaseFile,
   Cassette,
+  compareExpected,
   DEFAULT_STOP_CATEGORIES,
   LabelRegistry,
   type PolicyName,
@@ -73,20 +74,7 @@ const trace = await traceForward({
 });
 
 const truth = scenario.expected.cashOuts;
-const fifo = trace.results.fifo!.summary;
-const got = new Map(fifo.cashOuts.map((c) => [c.address, BigInt(c.amount)]));
-const problems: string[] = [];
-if (BigInt(fifo.stolen) !== scenario.stolen) problems.push(`stolen ${fifo.stolen} ≠ ${scenario.stolen}`);
-for (const [a, v] of truth) if (got.get(a) !== v) problems.push(`cash-out ${a}: traced ${got.get(a)} ≠ truth ${v}`);
-for (const [a, v] of got) if (!truth.has(a)) problems.push(`unexpected cash-out ${a} ${v}`);
-const reasons = new Set([...Object.keys(scenario.expected.byReason), ...Object.keys(fifo.byReason)]);
-for (const r of reasons) {
-  const want = scenario.expected.byReason[r] ?? 0n;
-  if (BigInt(fifo.byReason[r] ?? '0') !== want) problems.push(`${r}: traced ${fifo.byReason[r] ?? 0} ≠ truth ${want}`);
-}
 const taggedInTrace = trace.labels.filter((l) => l.category === 'tagged').length;
-if (taggedInTrace === 0) problems.push('no warning-mosaic label reached the trace');
-if (problems.length > 0) throw new Error(`FIFO trace disagrees with the ground truth:\n  ${problems.join('\n  ')}`);
 
 const xem = (micro: bigint) => `${(micro / 1_000_000n).toLocaleString('en-US')} XEM`;
 const accounts = new Set<string>();
@@ -153,6 +141,9 @@ const c: CaseFile = {
     },
   },
 };
+const problems = compareExpected(c.expected, trace);
+if (taggedInTrace === 0) problems.push('no warning-mosaic label reached the trace');
+if (problems.length > 0) throw new Error(`FIFO trace disagrees with the ground truth:\n  ${problems.join('\n  ')}`);
 await writeCaseFolder(dir, { caseFile: c, cassette, trace, labelFiles: { 'labels.csv': labelsText } });
 const bytes = readFileSync(join(dir, 'cassette/cassette.json')).length;
 console.error(

@@ -14,6 +14,7 @@ import { EsploraSource } from '@fundflow/bitcoin';
 import {
   type CaseFile,
   Cassette,
+  compareExpected,
   DEFAULT_STOP_CATEGORIES,
   http,
   LabelRegistry,
@@ -74,17 +75,6 @@ try {
     byReason[g.status] = (byReason[g.status] ?? 0n) + g.amount;
     if (g.status === 'cash-out') truth.set(g.address, (truth.get(g.address) ?? 0n) + g.amount);
   }
-  const fifo = trace.results.fifo!.summary;
-  const got = new Map(fifo.cashOuts.map((c) => [c.address, BigInt(c.amount)]));
-  const problems: string[] = [];
-  if (BigInt(fifo.stolen) !== scenario.stolenTotal) problems.push(`stolen ${fifo.stolen} ≠ ${scenario.stolenTotal}`);
-  for (const [a, v] of truth) if (got.get(a) !== v) problems.push(`cash-out ${a}: traced ${got.get(a)} ≠ truth ${v}`);
-  for (const [a, v] of got) if (!truth.has(a)) problems.push(`unexpected cash-out ${a} ${v}`);
-  for (const [r, v] of Object.entries(byReason)) {
-    if (BigInt(fifo.byReason[r] ?? '0') !== v) problems.push(`${r}: traced ${fifo.byReason[r] ?? 0} ≠ truth ${v}`);
-  }
-  if (problems.length > 0) throw new Error(`FIFO trace disagrees with the ground truth:\n  ${problems.join('\n  ')}`);
-
   const caseFile: CaseFile = {
     format: 'fundflow.case/1',
     name: NAME,
@@ -125,6 +115,8 @@ try {
       },
     },
   };
+  const problems = compareExpected(caseFile.expected, trace);
+  if (problems.length > 0) throw new Error(`FIFO trace disagrees with the ground truth:\n  ${problems.join('\n  ')}`);
   await writeCaseFolder(dir, { caseFile, cassette, trace, labelFiles: { 'labels.csv': labelsText } });
   console.error(
     `${NAME}: ${cassette.size} cassette entries, ${trace.results.fifo!.edges.length} fifo edges, ` +

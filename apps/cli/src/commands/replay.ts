@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import {
   type CaseFile,
   caseTraceParams,
+  compareExpected,
   DEFAULT_STOP_CATEGORIES,
   FundflowError,
   parseCaseFile,
@@ -36,7 +37,7 @@ export async function runCase(dir: string, builtinLabels: boolean): Promise<Case
     params: caseTraceParams(caseFile, DEFAULT_STOP_CATEGORIES),
     labels,
   });
-  return { caseFile, trace, mismatches: compareExpected(caseFile, trace) };
+  return { caseFile, trace, mismatches: compareExpected(caseFile.expected, trace) };
 }
 
 function readCaseText(dir: string): string {
@@ -48,35 +49,6 @@ function readCaseText(dir: string): string {
       details: { dir },
     });
   }
-}
-
-/** Every expected cash-out must be found with its exact amount, and no unexpected one. */
-export function compareExpected(c: CaseFile, trace: TraceFile): string[] {
-  const out: string[] = [];
-  for (const [policy, want] of Object.entries(c.expected)) {
-    const got = trace.results[policy as keyof TraceFile['results']];
-    if (!want) continue;
-    if (!got) {
-      out.push(`${policy}: not traced`);
-      continue;
-    }
-    if (want.stolen !== undefined && want.stolen !== got.summary.stolen) {
-      out.push(`${policy}: stolen ${got.summary.stolen}, expected ${want.stolen}`);
-    }
-    const have = new Map(got.summary.cashOuts.map((x) => [x.address, x.amount]));
-    for (const w of want.cashOuts) {
-      const h = have.get(w.address);
-      if (h !== w.amount) out.push(`${policy}: cash-out ${w.address} got ${h ?? 'nothing'}, expected ${w.amount}`);
-      have.delete(w.address);
-    }
-    for (const [address, amount] of have) out.push(`${policy}: unexpected cash-out ${address} ${amount}`);
-    for (const [reason, amount] of Object.entries(want.byReason ?? {})) {
-      if (got.summary.byReason[reason] !== amount) {
-        out.push(`${policy}: ${reason} ${got.summary.byReason[reason] ?? '0'}, expected ${amount}`);
-      }
-    }
-  }
-  return out;
 }
 
 export interface ReplayOptions {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FundflowError } from '../errors';
+import type { TraceFile } from '../trace-file/schema';
 import type { TraceParams } from '../tracer/types';
 import { POLICIES } from '../tracer/types';
 import { LABEL_CATEGORIES } from '../types';
@@ -99,4 +100,40 @@ export function caseTraceParams(
       stopCategories: t.stopCategories ?? defaultStopCategories,
     },
   };
+}
+
+/**
+ * Differences between a case's expected results and a trace (empty when it reproduces): every expected cash-out with
+ * its exact amount and no other, the stolen total and the totals per stop reason it lists.
+ * @example if (compareExpected(caseFile.expected, trace).length > 0) throw new Error('does not reproduce')
+ */
+export function compareExpected(expected: CaseFile['expected'], trace: TraceFile): string[] {
+  const out: string[] = [];
+  for (const [policy, want] of Object.entries(expected)) {
+    const got = trace.results[policy as keyof TraceFile['results']];
+    if (!want) continue;
+    if (!got) {
+      out.push(`${policy}: not traced`);
+      continue;
+    }
+    if (want.stolen !== undefined && want.stolen !== got.summary.stolen) {
+      out.push(`${policy}: stolen ${got.summary.stolen}, expected ${want.stolen}`);
+    }
+    const have = new Map(got.summary.cashOuts.map((x) => [x.address, x.amount]));
+    for (const w of want.cashOuts) {
+      const h = have.get(w.address);
+      if (h !== w.amount) out.push(`${policy}: cash-out ${w.address} got ${h ?? 'nothing'}, expected ${w.amount}`);
+      have.delete(w.address);
+    }
+    for (const [address, amount] of have) out.push(`${policy}: unexpected cash-out ${address} ${amount}`);
+    if (want.byReason) {
+      // Listed totals are exact, and a reason the trace has but the case does not list counts as a difference.
+      for (const reason of new Set([...Object.keys(want.byReason), ...Object.keys(got.summary.byReason)])) {
+        const expected = want.byReason[reason] ?? '0';
+        const found = got.summary.byReason[reason] ?? '0';
+        if (found !== expected) out.push(`${policy}: ${reason} ${found}, expected ${expected}`);
+      }
+    }
+  }
+  return out;
 }
