@@ -23,6 +23,7 @@ export class UtxoEngine {
   private readonly processed = new Map<string, { fee: bigint; hop: number; count: number }>();
   private readonly dirty = new Set<string>();
   private flushing = false;
+  private flushScheduled = false;
   private readonly seedStops: StopRecord[] = [];
   private readonly queue;
 
@@ -129,6 +130,20 @@ export class UtxoEngine {
       const spender = await this.tx(spend.txid);
       if (!this.passes(spender)) return;
       this.dirty.add(spender.txid);
+      this.scheduleFlush();
+    });
+  }
+
+  /**
+   * Works through dirty transactions once the current burst of answers is in, so a merge whose inputs arrive
+   * together is computed once rather than once per input (the fixpoint is the same either way).
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.queue.spawn(async () => {
+      await nextTurn();
+      this.flushScheduled = false;
       this.flush();
     });
   }
@@ -262,6 +277,14 @@ export class UtxoEngine {
     }
     return summarize(edges, stops);
   }
+}
+
+/** Resolves after the promise callbacks already queued have run (setImmediate in Node, a timer in browsers). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === 'function') setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });
 }
 
 function heightKey(tx: UtxoTransaction): number {
