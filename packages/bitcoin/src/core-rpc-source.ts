@@ -151,6 +151,11 @@ export class CoreRpcSource implements UtxoSource {
     return normalizeBitcoinAddress(address, this.network);
   }
 
+  /** Change and CoinJoin heuristics for the tracer's edge provenance (see heuristics/annotate.ts). Pure. */
+  annotate(tx: UtxoTransaction): UtxoAnnotation | undefined {
+    return annotateUtxo(tx);
+  }
+
   /**
    * A transaction with every input's prevout resolved (value and address from the parent transaction), values in
    * exact satoshis. Height from the block header; unconfirmed (no `blockhash`): height -1, time 0. A coinbase input
@@ -159,11 +164,6 @@ export class CoreRpcSource implements UtxoSource {
    * `getblockheader <blockhash>`. Throws `NOT_FOUND`, `AUTH_FAILED`, `NETWORK_ERROR`, `BAD_RESPONSE`.
    * @example await source.getTransaction('6f7cf9…') // { txid, height: 212, confirmed: true, inputs: [...], ... }
    */
-  /** Change and CoinJoin heuristics for the tracer's edge provenance (see heuristics/annotate.ts). Pure. */
-  annotate(tx: UtxoTransaction): UtxoAnnotation | undefined {
-    return annotateUtxo(tx);
-  }
-
   async getTransaction(txid: string): Promise<UtxoTransaction> {
     const id = checkTxid(txid);
     const { value: tx, sha256 } = await this.#rawTx(id);

@@ -115,17 +115,17 @@ export class EsploraSource implements UtxoSource {
     return normalizeBitcoinAddress(address, this.network);
   }
 
+  /** Change and CoinJoin heuristics for the tracer's edge provenance (see heuristics/annotate.ts). Pure. */
+  annotate(tx: UtxoTransaction): UtxoAnnotation | undefined {
+    return annotateUtxo(tx);
+  }
+
   /**
    * A transaction with resolved prevouts. Confirmed transaction bodies never change, so the request is marked
    * immutable (an unconfirmed one is then cached as unconfirmed for the transport's life: see README).
    * Upstream: `GET /tx/:txid`. Throws `NOT_FOUND`, `BAD_RESPONSE`, `INVALID_ARGUMENT`.
    * @example await source.getTransaction('20b98449…') // { txid, height: 848136, inputs: [...], outputs: [...] }
    */
-  /** Change and CoinJoin heuristics for the tracer's edge provenance (see heuristics/annotate.ts). Pure. */
-  annotate(tx: UtxoTransaction): UtxoAnnotation | undefined {
-    return annotateUtxo(tx);
-  }
-
   async getTransaction(txid: string): Promise<UtxoTransaction> {
     const id = checkTxid(txid);
     const { json, sha256, url } = await this.#get(`/tx/${id}`, { txid: id }, true);
