@@ -7,7 +7,7 @@ export * from './trace-file/schema';
 export * from './trace-file/trace-file';
 export { type LedgerEvent, type LedgerResult, type Run, runLedger, splitTransaction, type Taint } from './tracer/taint';
 export type { LabelLookup, TraceProgress } from './tracer/trace-context';
-export { type LabelPackRef, type TraceForwardOptions, traceForward } from './tracer/trace-forward';
+export { type TraceForwardOptions, traceForward } from './tracer/trace-forward';
 export * from './tracer/types';
 export * from './transport/index';
 export type { Transport, TransportRequest, TransportResponse, TransportStats } from './transport/types';

@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   assetId,
+  DEFAULT_STOP_CATEGORIES,
   FundflowError,
   LabelRegistry,
+  paramsFromRecord,
   parseCaseFile,
   parseTrace,
   replaying,
@@ -56,24 +58,13 @@ export async function verifyCommand(file: string, o: VerifyOptions): Promise<{ t
     );
   }
   const source = createSource(trace.sources[0]!, replaying(cassette));
-  const p = trace.params;
   const again = await traceForward({
     source,
     labels,
-    params: {
-      seeds: p.seeds,
-      ...(p.since !== undefined ? { since: p.since } : {}),
-      ...(p.until !== undefined ? { until: p.until } : {}),
-      ...(p.followUntil !== undefined ? { followUntil: p.followUntil } : {}),
-      ...(trace.asset.id !== assetId(source.nativeAsset) ? { asset: trace.asset.id } : {}),
-      policies: p.policies,
-      stop: {
-        maxHops: p.maxHops,
-        minAmount: BigInt(p.minAmount),
-        fanOutCap: p.fanOutCap,
-        stopCategories: p.stopCategories as never,
-      },
-    },
+    params: paramsFromRecord(
+      trace.asset.id !== assetId(source.nativeAsset) ? { ...trace.params, asset: trace.asset.id } : trace.params,
+      DEFAULT_STOP_CATEGORIES,
+    ),
     ...(trace.createdAt ? { createdAt: trace.createdAt } : {}),
   });
   const rerun = serializeTrace(again);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FundflowError } from '../errors';
-import type { TraceFile } from '../trace-file/schema';
+import { type TraceFile, traceParamsRecordSchema } from '../trace-file/schema';
+import { paramsFromRecord } from '../trace-file/trace-file';
 import type { TraceParams } from '../tracer/types';
 import { POLICIES } from '../tracer/types';
 import { LABEL_CATEGORIES } from '../types';
@@ -33,15 +34,8 @@ export const caseFileSchema = z.object({
     network: z.string().optional(),
     endpoint: z.string(),
   }),
-  trace: z.object({
-    seeds: z.array(z.string()).min(1),
-    since: z.number().int().optional(),
-    until: z.number().int().optional(),
-    followUntil: z.number().int().optional(),
-    policies: z.array(policy).min(1),
-    maxHops: z.number().int().min(1),
-    minAmount: amount,
-    fanOutCap: z.number().int().min(1),
+  /** The trace to run: as a trace file's params; stop categories default to the usual cash-out ones. */
+  trace: traceParamsRecordSchema.extend({
     stopCategories: z.array(category).optional(),
     asset: z.string().optional(),
   }),
@@ -85,21 +79,7 @@ export function caseTraceParams(
   c: CaseFile,
   defaultStopCategories: TraceParams['stop']['stopCategories'],
 ): TraceParams {
-  const t = c.trace;
-  return {
-    seeds: t.seeds,
-    ...(t.since !== undefined ? { since: t.since } : {}),
-    ...(t.until !== undefined ? { until: t.until } : {}),
-    ...(t.followUntil !== undefined ? { followUntil: t.followUntil } : {}),
-    ...(t.asset !== undefined ? { asset: t.asset } : {}),
-    policies: t.policies,
-    stop: {
-      maxHops: t.maxHops,
-      minAmount: BigInt(t.minAmount),
-      fanOutCap: t.fanOutCap,
-      stopCategories: t.stopCategories ?? defaultStopCategories,
-    },
-  };
+  return paramsFromRecord(c.trace, defaultStopCategories);
 }
 
 /**

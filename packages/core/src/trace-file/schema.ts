@@ -107,6 +107,19 @@ export const policyResultSchema = z.object({
   }),
 });
 
+/** A trace's parameters as files hold them (trace files, case.json): amounts as decimal strings. */
+export const traceParamsRecordSchema = z.object({
+  seeds: z.array(z.string()).min(1),
+  since: z.number().int().optional(),
+  until: z.number().int().optional(),
+  followUntil: z.number().int().optional(),
+  policies: z.array(policy).min(1),
+  maxHops: z.number().int().min(1),
+  minAmount: amount,
+  fanOutCap: z.number().int().min(1),
+  stopCategories: z.array(category),
+});
+
 export const traceFileSchema = z.object({
   format: z.literal(TRACE_FORMAT),
   engine: z.object({ name: z.string(), version: z.string() }),
@@ -115,17 +128,7 @@ export const traceFileSchema = z.object({
   chain: z.string(),
   model: z.enum(['utxo', 'account']),
   asset: assetSchema,
-  params: z.object({
-    seeds: z.array(z.string()).min(1),
-    since: z.number().int().optional(),
-    until: z.number().int().optional(),
-    followUntil: z.number().int().optional(),
-    policies: z.array(policy).min(1),
-    maxHops: z.number().int().min(1),
-    minAmount: amount,
-    fanOutCap: z.number().int().min(1),
-    stopCategories: z.array(category),
-  }),
+  params: traceParamsRecordSchema,
   sources: z.array(
     z.object({ chain: z.string(), kind: z.string(), endpoint: z.string(), network: z.string().optional() }),
   ),
@@ -153,3 +156,4 @@ export type EdgeRecord = z.infer<typeof edgeRecordSchema>;
 export type StopRecord = z.infer<typeof stopRecordSchema>;
 export type PolicyResult = z.infer<typeof policyResultSchema>;
 export type AssetRecord = z.infer<typeof assetSchema>;
+export type TraceParamsRecord = z.infer<typeof traceParamsRecordSchema>;

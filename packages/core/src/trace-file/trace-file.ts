@@ -1,6 +1,8 @@
 import { FundflowError } from '../errors';
+import type { TraceParams } from '../tracer/types';
+import { compareStrings } from '../types';
 import { canonicalJson } from '../util/canonical-json';
-import { type TraceFile, traceFileSchema } from './schema';
+import { type TraceFile, type TraceParamsRecord, traceFileSchema } from './schema';
 
 /**
  * Serialises a trace deterministically: sorted keys, two-space indent, trailing newline.
@@ -45,4 +47,46 @@ export function parseTrace(text: string): TraceFile {
     );
   }
   return parsed.data;
+}
+
+/** Tracer parameters as a file records them (sorted stop categories, amounts as strings). */
+export function paramsToRecord(params: TraceParams): TraceParamsRecord {
+  return {
+    seeds: params.seeds,
+    ...(params.since !== undefined ? { since: params.since } : {}),
+    ...(params.until !== undefined ? { until: params.until } : {}),
+    ...(params.followUntil !== undefined ? { followUntil: params.followUntil } : {}),
+    policies: params.policies,
+    maxHops: params.stop.maxHops,
+    minAmount: params.stop.minAmount.toString(),
+    fanOutCap: params.stop.fanOutCap,
+    stopCategories: [...params.stop.stopCategories].sort(compareStrings),
+  };
+}
+
+/**
+ * Tracer parameters from a trace file's or case's record; `asset` (account chains) when the record names one.
+ * @example traceForward({ source, params: paramsFromRecord(trace.params, DEFAULT_STOP_CATEGORIES) })
+ */
+export function paramsFromRecord(
+  r: Omit<TraceParamsRecord, 'stopCategories'> & {
+    stopCategories?: TraceParamsRecord['stopCategories'] | undefined;
+    asset?: string | undefined;
+  },
+  defaultStopCategories: TraceParams['stop']['stopCategories'],
+): TraceParams {
+  return {
+    seeds: r.seeds,
+    ...(r.since !== undefined ? { since: r.since } : {}),
+    ...(r.until !== undefined ? { until: r.until } : {}),
+    ...(r.followUntil !== undefined ? { followUntil: r.followUntil } : {}),
+    ...(r.asset !== undefined ? { asset: r.asset } : {}),
+    policies: r.policies,
+    stop: {
+      maxHops: r.maxHops,
+      minAmount: BigInt(r.minAmount),
+      fanOutCap: r.fanOutCap,
+      stopCategories: r.stopCategories ?? defaultStopCategories,
+    },
+  };
 }

@@ -1,6 +1,8 @@
 import { FundflowError } from '../errors';
+import type { LabelPackInfo } from '../labels/label-pack';
 import type { ChainSource } from '../source';
 import { TRACE_FORMAT, type TraceFile, type TransactionRecord, type TransferRecord } from '../trace-file/schema';
+import { paramsToRecord } from '../trace-file/trace-file';
 import {
   type Asset,
   assetId,
@@ -16,22 +18,11 @@ import { isOutpoint, type LabelLookup, TraceContext, type TraceProgress } from '
 import type { PolicyName, TraceParams } from './types';
 import { UtxoEngine } from './utxo-engine';
 
-/** Facts about a label pack, recorded in the trace file. */
-export interface LabelPackRef {
-  name: string;
-  title?: string;
-  source: string;
-  asOf: string;
-  sha256: string;
-  count: number;
-  license?: string;
-}
-
 export interface TraceForwardOptions {
   source: ChainSource;
   params: TraceParams;
   /** Label look-ups (a LabelRegistry); labels in stop categories are cash-out points. */
-  labels?: LabelLookup & { packs?(): LabelPackRef[] };
+  labels?: LabelLookup & { packs?(): LabelPackInfo[] };
   onProgress?: (progress: TraceProgress) => void;
   signal?: AbortSignal;
   /** Written into the file only when given (keeps files byte-identical otherwise). */
@@ -90,17 +81,7 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
     chain: source.info.chain,
     model: source.model,
     asset: assetRecord(asset),
-    params: {
-      seeds: params.seeds,
-      ...(params.since !== undefined ? { since: params.since } : {}),
-      ...(params.until !== undefined ? { until: params.until } : {}),
-      ...(params.followUntil !== undefined ? { followUntil: params.followUntil } : {}),
-      policies: params.policies,
-      maxHops: params.stop.maxHops,
-      minAmount: params.stop.minAmount.toString(),
-      fanOutCap: params.stop.fanOutCap,
-      stopCategories: [...params.stop.stopCategories].sort(compareStrings),
-    },
+    params: paramsToRecord(params),
     sources: [source.info],
     labelPacks: (options.labels?.packs?.() ?? []).slice().sort((a, b) => compareStrings(a.name, b.name)),
     labels: dedupeLabels(labels),
