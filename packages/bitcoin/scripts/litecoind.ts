@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePortForTest } from '../src/testing/free-port';
 
 export interface Litecoind {
   /** `http://127.0.0.1:<rpcport>`, without credentials. */
@@ -29,27 +29,14 @@ export function hasLitecoind(binary = 'litecoind'): boolean {
   return spawnSync(binary, ['-version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** A port nobody listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts litecoind -regtest and waits until its RPC answers (at most `timeoutMs`). */
 export async function startLitecoind(
   options: { binary?: string; rpcPort?: number; timeoutMs?: number; extraArgs?: string[] } = {},
 ): Promise<Litecoind> {
   const binary = options.binary ?? 'litecoind';
   const datadir = mkdtempSync(join(tmpdir(), 'fundflow-ltc-'));
-  const rpcPort = options.rpcPort ?? (await freePort());
-  const p2pPort = await freePort();
+  const rpcPort = options.rpcPort ?? (await freePortForTest());
+  const p2pPort = await freePortForTest();
   const user = 'fundflow';
   const password = randomBytes(24).toString('hex');
   const args = [
