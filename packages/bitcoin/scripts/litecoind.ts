@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePortForTest } from '../src/testing/free-port';
+import { freePortForTest } from '@fundflow/core/node';
 
 export interface Litecoind {
   /** `http://127.0.0.1:<rpcport>`, without credentials. */

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-/** A loopback port nobody listens on right now (the OS picks it): for test harnesses and the litecoind scripts. */
+/** A loopback port nobody listens on right now (the OS picks it): for test harnesses and the node launchers (litecoind, anvil). */
 export function freePortForTest(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
