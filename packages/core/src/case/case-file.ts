@@ -37,7 +37,6 @@ export const caseFileSchema = z.object({
   /** The trace to run: as a trace file's params; stop categories default to the usual cash-out ones. */
   trace: traceParamsRecordSchema.extend({
     stopCategories: z.array(category).optional(),
-    asset: z.string().optional(),
   }),
   /** Label pack files, relative to the case folder. */
   labels: z.array(z.string()).default([]),
@@ -48,7 +47,8 @@ export const caseFileSchema = z.object({
     policy,
     z.object({
       stolen: amount.optional(),
-      cashOuts: z.array(z.object({ address: z.string(), amount })),
+      /** `asset`: the asset id, in all-asset traces. */
+      cashOuts: z.array(z.object({ address: z.string(), amount, asset: z.string().optional() })),
       byReason: z.record(z.string(), amount).optional(),
     }),
   ),
@@ -99,13 +99,15 @@ export function compareExpected(expected: CaseFile['expected'], trace: TraceFile
     if (want.stolen !== undefined && want.stolen !== got.summary.stolen) {
       out.push(`${policy}: stolen ${got.summary.stolen}, expected ${want.stolen}`);
     }
-    const have = new Map(got.summary.cashOuts.map((x) => [x.address, x.amount]));
+    const key = (x: { address: string; asset?: string | undefined }) =>
+      x.asset === undefined ? x.address : `${x.address} ${x.asset}`;
+    const have = new Map(got.summary.cashOuts.map((x) => [key(x), x.amount]));
     for (const w of want.cashOuts) {
-      const h = have.get(w.address);
-      if (h !== w.amount) out.push(`${policy}: cash-out ${w.address} got ${h ?? 'nothing'}, expected ${w.amount}`);
-      have.delete(w.address);
+      const h = have.get(key(w));
+      if (h !== w.amount) out.push(`${policy}: cash-out ${key(w)} got ${h ?? 'nothing'}, expected ${w.amount}`);
+      have.delete(key(w));
     }
-    for (const [address, amount] of have) out.push(`${policy}: unexpected cash-out ${address} ${amount}`);
+    for (const [where, amount] of have) out.push(`${policy}: unexpected cash-out ${where} ${amount}`);
     if (want.byReason) {
       // Listed totals are exact, and a reason the trace has but the case does not list counts as a difference.
       for (const reason of new Set([...Object.keys(want.byReason), ...Object.keys(got.summary.byReason)])) {

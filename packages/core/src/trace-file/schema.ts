@@ -89,6 +89,8 @@ export const stopRecordSchema = z.object({
   amount,
   hop: z.number().int().min(0),
   reason: stopReason,
+  /** Asset id of `amount`; only in all-asset traces (otherwise the trace's `asset`). */
+  asset: z.string().optional(),
   label: z.string().optional(),
   category: category.optional(),
   detail: z.string().optional(),
@@ -102,8 +104,24 @@ export const policyResultSchema = z.object({
     stolen: amount,
     /** Stopped value per reason; under fifo and haircut these add up to `stolen` exactly. */
     byReason: z.record(z.string(), amount),
-    cashOuts: z.array(z.object({ address: z.string(), label: z.string(), category, amount })),
+    cashOuts: z.array(
+      z.object({
+        address: z.string(),
+        label: z.string(),
+        category,
+        amount,
+        /** Asset id of `amount`; only in all-asset traces. */
+        asset: z.string().optional(),
+      }),
+    ),
     maxHop: z.number().int().min(0),
+    /**
+     * All-asset traces: the totals per asset id (`stolen`, `byReason` above are the native asset's). `swappedIn` is
+     * the stolen value that arrived in this asset through swaps; stolen + swappedIn = Σ byReason under fifo/haircut.
+     */
+    byAsset: z
+      .record(z.string(), z.object({ stolen: amount, swappedIn: amount, byReason: z.record(z.string(), amount) }))
+      .optional(),
   }),
 });
 
@@ -118,6 +136,8 @@ export const traceParamsRecordSchema = z.object({
   minAmount: amount,
   fanOutCap: z.number().int().min(1),
   stopCategories: z.array(category),
+  /** Account chains: the followed asset id when not the native one, or `all`. */
+  asset: z.string().optional(),
 });
 
 export const traceFileSchema = z.object({
@@ -127,7 +147,10 @@ export const traceFileSchema = z.object({
   createdAt: z.string().optional(),
   chain: z.string(),
   model: z.enum(['utxo', 'account']),
+  /** The traced asset (the native one in all-asset traces). */
   asset: assetSchema,
+  /** All-asset traces: every asset the trace's transfers are in, by id. */
+  assets: z.array(assetSchema).optional(),
   params: traceParamsRecordSchema,
   sources: z.array(
     z.object({ chain: z.string(), kind: z.string(), endpoint: z.string(), network: z.string().optional() }),

@@ -61,6 +61,7 @@ export function paramsToRecord(params: TraceParams): TraceParamsRecord {
     minAmount: params.stop.minAmount.toString(),
     fanOutCap: params.stop.fanOutCap,
     stopCategories: [...params.stop.stopCategories].sort(compareStrings),
+    ...(params.asset !== undefined ? { asset: params.asset } : {}),
   };
 }
 
@@ -71,7 +72,6 @@ export function paramsToRecord(params: TraceParams): TraceParamsRecord {
 export function paramsFromRecord(
   r: Omit<TraceParamsRecord, 'stopCategories'> & {
     stopCategories?: TraceParamsRecord['stopCategories'] | undefined;
-    asset?: string | undefined;
   },
   defaultStopCategories: TraceParams['stop']['stopCategories'],
 ): TraceParams {

@@ -76,13 +76,19 @@ export class TraceContext {
   /**
    * Whether stolen value arriving at `address` stops there, and why; undefined when it is followed.
    * The order matters: returning to the victim beats a label, a label beats the hop limit, the hop limit beats dust.
+   * `dust: false` skips the minimum-amount rule (an asset `minAmount` is not in).
    */
-  stopFor(address: string, taint: Taint, labels: Label[]): { reason: StopReason; label?: Label } | undefined {
+  stopFor(
+    address: string,
+    taint: Taint,
+    labels: Label[],
+    dust = true,
+  ): { reason: StopReason; label?: Label } | undefined {
     if (this.seeds.has(address)) return { reason: 'returned' };
     const label = this.stopLabel(labels);
     if (label) return { reason: 'cash-out', label };
     if (taint.hop >= this.params.stop.maxHops) return { reason: 'max-hops' };
-    if (taint.amount < this.params.stop.minAmount) return { reason: 'dust' };
+    if (dust && taint.amount < this.params.stop.minAmount) return { reason: 'dust' };
     return undefined;
   }
 

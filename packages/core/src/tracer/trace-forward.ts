@@ -73,7 +73,8 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
     if (ctx.knownLabels(a).length === 0) labels.push(...(options.labels?.lookup(source.info.chain, a) ?? []));
   }
 
-  const asset = params.asset ? findAsset(params.asset, transfers, source.nativeAsset) : source.nativeAsset;
+  const all = params.asset === 'all';
+  const asset = params.asset && !all ? findAsset(params.asset, transfers, source.nativeAsset) : source.nativeAsset;
   return {
     format: TRACE_FORMAT,
     engine: { name: '@fundflow/core', version: ENGINE_VERSION },
@@ -81,6 +82,7 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
     chain: source.info.chain,
     model: source.model,
     asset: assetRecord(asset),
+    ...(all ? { assets: assetsOf(transfers.values(), source.nativeAsset) } : {}),
     params: paramsToRecord(params),
     sources: [source.info],
     labelPacks: (options.labels?.packs?.() ?? []).slice().sort((a, b) => compareStrings(a.name, b.name)),
@@ -124,6 +126,13 @@ function assetRecord(a: Asset): TraceFile['asset'] {
     ...(a.contract !== undefined ? { contract: a.contract } : {}),
     ...(a.decimalsKnown !== undefined ? { decimalsKnown: a.decimalsKnown } : {}),
   };
+}
+
+/** Every asset of the transfers (and the native one), by id. */
+function assetsOf(transfers: Iterable<Transfer>, native: Asset): TraceFile['asset'][] {
+  const byId = new Map<string, Asset>([[assetId(native), native]]);
+  for (const t of transfers) if (!byId.has(assetId(t.asset))) byId.set(assetId(t.asset), t.asset);
+  return [...byId.keys()].sort(compareStrings).map((id) => assetRecord(byId.get(id)!));
 }
 
 function findAsset(id: string, transfers: Map<string, Transfer>, native: Asset): Asset {

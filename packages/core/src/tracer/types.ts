@@ -8,7 +8,8 @@ export type PolicyName = (typeof POLICIES)[number];
  * - `cash-out`: reached a labelled exchange / mixer / bridge / sanctioned / service address
  * - `unspent`: still sitting there (UTXO unspent, or account balance not moved out before `followUntil`)
  * - `max-hops`, `dust` (below minAmount), `fan-out` (more outgoing transfers than fanOutCap: probably a service),
- *   `time-window` (moved after `followUntil`), `returned` (came back to a seed address), `fee` (paid as a miner fee)
+ *   `time-window` (moved after `followUntil`), `returned` (came back to a seed address), `fee` (paid as a miner fee),
+ *   `swap` (account chains, all assets: handed to a swap counterparty; the value goes on in the asset that came back)
  */
 export const STOP_REASONS = [
   'cash-out',
@@ -19,6 +20,7 @@ export const STOP_REASONS = [
   'time-window',
   'returned',
   'fee',
+  'swap',
 ] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 
@@ -45,6 +47,10 @@ export interface TraceParams {
   followUntil?: number;
   policies: PolicyName[];
   stop: StopRules;
-  /** Account chains: the asset id to follow (default: the native asset). */
+  /**
+   * Account chains: the asset id to follow (default: the native asset), or `all`: every asset the seeds sent, each in
+   * its own ledger, and swaps (an address sends asset A and receives asset B in one transaction) carry the taint from
+   * A into B. With `all`, `stop.minAmount` applies to the native asset only.
+   */
   asset?: string;
 }
