@@ -45,6 +45,10 @@ export function buildProgram(): Command {
     )
     .option('--fan-out <n>', 'an address or transaction with more outgoing transfers is treated as a service', '100')
     .option('--stop <categories>', 'label categories that are cash-out points', DEFAULT_STOP)
+    .option(
+      '--asset <id>',
+      "account chains: the asset to follow (e.g. ethereum:0xdAC1…), or 'all' to follow every asset and its swaps",
+    )
     .option('--labels <file>', 'extra label pack (CSV or GraphSense TagPack YAML); repeatable', collect, [])
     .option('--no-builtin-labels', 'do not load the bundled packs (OFAC SDN 2024-09-27)')
     .option('--endpoint <url>', 'API root, e.g. https://mempool.space/api or http://127.0.0.1:3002')

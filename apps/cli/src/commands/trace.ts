@@ -31,6 +31,7 @@ export interface TraceCommandOptions {
   json?: boolean;
   progress: boolean;
   apiKeyEnv?: string;
+  asset?: string;
 }
 
 /** `fundflow trace <chain> <seed...>`: live (or replayed) trace → trace file; with --record, a replayable case. */
@@ -41,6 +42,7 @@ export async function traceCommand(chain: string, seeds: string[], o: TraceComma
     ...(o.until !== undefined ? { until: parseTime(o.until, '--until') } : {}),
     ...(o.followUntil !== undefined ? { followUntil: parseTime(o.followUntil, '--follow-until') } : {}),
     policies: parsePolicies(o.policy),
+    ...(o.asset !== undefined ? { asset: o.asset } : {}),
     stop: {
       maxHops: parseWhole(o.maxHops, '--max-hops', 1),
       minAmount: parseAmount(o.minAmount, '--min-amount'),

@@ -38,7 +38,11 @@ export function expectedFromTrace(trace: TraceFile): CaseFile['expected'] {
       policy,
       {
         stolen: r!.summary.stolen,
-        cashOuts: r!.summary.cashOuts.map((c) => ({ address: c.address, amount: c.amount })),
+        cashOuts: r!.summary.cashOuts.map((c) => ({
+          address: c.address,
+          amount: c.amount,
+          ...(c.asset !== undefined ? { asset: c.asset } : {}),
+        })),
         byReason: r!.summary.byReason,
       },
     ]),
