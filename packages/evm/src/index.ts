@@ -1,13 +1,12 @@
 export { addressToTopic, normalizeEvmAddress, topicToAddress } from './address';
-export { EVM_CHAINS, type EvmChain, evmChain, evmSeq, nativeAssetOf, transferIds } from './chains';
-export * from './decode/index';
-export * from './jsonrpc/index';
 export {
   BLOCKSCOUT_ENDPOINTS,
   type BlockscoutEndpoint,
   BlockscoutSource,
   type BlockscoutSourceOptions,
 } from './blockscout/blockscout-source';
+export { EVM_CHAINS, type EvmChain, evmChain, evmSeq, nativeAssetOf, transferIds } from './chains';
+export * from './decode/index';
 export {
   ETHERSCAN_ACTIONS,
   ETHERSCAN_MAX_PAGE_SIZE,
@@ -17,3 +16,4 @@ export {
   type EtherscanSourceOptions,
   etherscanRetryIf,
 } from './etherscan/etherscan-source';
+export * from './jsonrpc/index';
