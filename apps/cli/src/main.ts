@@ -58,6 +58,9 @@ export function buildProgram(): Command {
         'esplora',
         'bitcoin-rpc',
         'nis1',
+        'jsonrpc',
+        'etherscan',
+        'blockscout',
       ]),
     )
     .option('--rps <n>', 'requests per second per host', '4')
@@ -67,7 +70,10 @@ export function buildProgram(): Command {
       '--checkpoint <file>',
       'journal answers here; rerun the same command after a kill to resume without repeating requests',
     )
-    .option('--api-key-env <var>', 'read an API key from this environment variable (never written anywhere)')
+    .option(
+      '--api-key-env <var>',
+      'read an API key from this environment variable (default for etherscan: ETHERSCAN_API_KEY); never written anywhere',
+    )
     .option('-o, --out <file>', 'trace file to write', 'fundflow.trace.json')
     .option('--json', 'print the trace summary as JSON on stdout')
     .option('--no-progress', 'no progress line on stderr')

@@ -8,8 +8,12 @@ export function writeTrace(path: string, trace: TraceFile): void {
   writeFileSync(path, serializeTrace(trace));
 }
 
-/** Base units → a decimal string with the asset's symbol, exactly (no floats). */
-export function formatAmount(units: string | bigint, asset: Pick<Asset, 'decimals' | 'symbol'>): string {
+/** Base units → a decimal string with the asset's symbol, exactly (no floats); tokens of unknown decimals: raw units. */
+export function formatAmount(
+  units: string | bigint,
+  asset: Pick<Asset, 'decimals' | 'symbol'> & { decimalsKnown?: boolean | undefined },
+): string {
+  if (asset.decimalsKnown === false) return `${BigInt(units).toLocaleString('en-US')} ${asset.symbol} (raw units)`;
   const v = BigInt(units);
   const scale = 10n ** BigInt(asset.decimals);
   const whole = v / scale;
@@ -18,7 +22,7 @@ export function formatAmount(units: string | bigint, asset: Pick<Asset, 'decimal
 }
 
 /** The asset record of an asset id in a trace (the trace's own asset when the id is absent or unknown). */
-export function assetIn(trace: TraceFile, id: string | undefined): Pick<Asset, 'decimals' | 'symbol'> {
+export function assetIn(trace: TraceFile, id: string | undefined): TraceFile['asset'] {
   if (id === undefined) return trace.asset;
   return trace.assets?.find((a) => a.id === id) ?? trace.asset;
 }

@@ -2,6 +2,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type CoreRpcAuth, CoreRpcSource, EsploraSource, isBitcoinNetworkName } from '@fundflow/bitcoin';
 import { type ChainSource, FundflowError, type Transport } from '@fundflow/core';
+import {
+  BlockscoutSource,
+  EtherscanSource,
+  evmChain,
+  type HistoryMethod,
+  type InternalMethod,
+  JsonRpcSource,
+} from '@fundflow/evm';
 import { isNemNetworkName, NisSource } from '@fundflow/nem';
 
 /** How to reach a chain: which source kind, on which network, at which endpoint. */
@@ -33,6 +41,23 @@ export const DEFAULT_SOURCES: Record<string, SourceSpec> = {
   },
   // Public NIS1 nodes come and go: pass --endpoint http://<node>:7890 when this one does not answer.
   nem: { kind: 'nis1', chain: 'nem', network: 'mainnet', endpoint: 'http://san.nem.ninja:7890' },
+  // EVM chains: Etherscan API v2 by default (key from ETHERSCAN_API_KEY); `--source blockscout --endpoint
+  // https://eth.blockscout.com` or `--source jsonrpc --endpoint <node>` (a node with trace_filter/ots_* and debug_*).
+  ethereum: { kind: 'etherscan', chain: 'ethereum', endpoint: 'https://api.etherscan.io/v2/api' },
+  sepolia: { kind: 'etherscan', chain: 'sepolia', endpoint: 'https://api.etherscan.io/v2/api' },
+  optimism: { kind: 'etherscan', chain: 'optimism', endpoint: 'https://api.etherscan.io/v2/api' },
+  bsc: { kind: 'etherscan', chain: 'bsc', endpoint: 'https://api.etherscan.io/v2/api' },
+  polygon: { kind: 'etherscan', chain: 'polygon', endpoint: 'https://api.etherscan.io/v2/api' },
+  base: { kind: 'etherscan', chain: 'base', endpoint: 'https://api.etherscan.io/v2/api' },
+  arbitrum: { kind: 'etherscan', chain: 'arbitrum', endpoint: 'https://api.etherscan.io/v2/api' },
+  // A local anvil (npm @foundry-rs/anvil-linux-amd64): JSON-RPC with trace_filter and debug_traceTransaction.
+  anvil: { kind: 'jsonrpc', chain: 'anvil', endpoint: 'http://127.0.0.1:8545' },
+};
+
+/** The environment variable an EVM source kind reads its API key from when `--api-key-env` is not given. */
+export const DEFAULT_API_KEY_ENV: Record<string, string> = {
+  etherscan: 'ETHERSCAN_API_KEY',
+  blockscout: 'BLOCKSCOUT_API_KEY',
 };
 
 /** Where Bitcoin/Litecoin Core write their RPC cookie by default, per network (where bitcoin-cli looks for it). */
@@ -97,8 +122,39 @@ function withRpcAuth(spec: SourceSpec): SourceSpec {
   return { ...spec, endpoint: `${url.origin}${url.pathname}`.replace(/\/+$/, ''), rpcAuth };
 }
 
-/** Builds the ChainSource a spec names, reading through `transport`. */
-export function createSource(spec: SourceSpec, transport: Transport): ChainSource {
+/**
+ * Builds the ChainSource a spec names, reading through `transport`. `apiKey` (Etherscan, Blockscout) is kept in the
+ * source only: never in the spec, a case file or a cassette.
+ */
+export function createSource(spec: SourceSpec, transport: Transport, apiKey?: string): ChainSource {
+  const jsonrpc = /^jsonrpc(?::(trace_filter|ots)\+(debug_trace|trace|ots))?$/.exec(spec.kind);
+  if (jsonrpc || spec.kind === 'etherscan' || spec.kind === 'blockscout') {
+    const chain = evmChain(spec.chain);
+    if (!chain) {
+      throw new FundflowError('INVALID_ARGUMENT', `"${spec.chain}" is not an EVM chain fundflow knows`, {
+        details: { chain: spec.chain },
+      });
+    }
+    if (jsonrpc) {
+      // A recorded case names the methods its node offered (`jsonrpc:trace_filter+debug_trace`): use them again.
+      const [, history, internal] = jsonrpc as unknown as [string, HistoryMethod?, InternalMethod?];
+      return new JsonRpcSource({
+        url: spec.endpoint,
+        chain,
+        transport,
+        ...(history && internal ? { capabilities: { history, internal } } : {}),
+      });
+    }
+    if (spec.kind === 'blockscout') {
+      return new BlockscoutSource({
+        baseUrl: spec.endpoint,
+        chain: chain.name,
+        transport,
+        ...(apiKey ? { apiKey } : {}),
+      });
+    }
+    return new EtherscanSource({ baseUrl: spec.endpoint, chain: chain.name, transport, ...(apiKey ? { apiKey } : {}) });
+  }
   if (spec.kind === 'esplora') {
     const network = spec.network ?? spec.chain;
     if (!isBitcoinNetworkName(network)) {

@@ -6,7 +6,7 @@ import { loadLabels } from '../label-set';
 import { parseAmount, parseCategories, parsePolicies, parseTime, parseWhole } from '../options';
 import { summaryText, writeTrace } from '../output';
 import { progressReporter } from '../progress';
-import { createSource, resolveSourceSpec } from '../sources';
+import { createSource, DEFAULT_API_KEY_ENV, resolveSourceSpec } from '../sources';
 import { buildTransport } from '../transports';
 
 export interface TraceCommandOptions {
@@ -55,7 +55,8 @@ export async function traceCommand(chain: string, seeds: string[], o: TraceComma
     ...(o.network ? { network: o.network } : {}),
     ...(o.source ? { kind: o.source } : {}),
   });
-  const apiKey = o.apiKeyEnv ? process.env[o.apiKeyEnv] : undefined;
+  const keyEnv = o.apiKeyEnv ?? DEFAULT_API_KEY_ENV[spec.kind];
+  const apiKey = keyEnv && !o.replay ? process.env[keyEnv] || undefined : undefined;
   const built = await buildTransport({
     ...(o.replay ? { replayDir: o.replay } : {}),
     ...(o.record ? { record: true } : {}),
@@ -63,7 +64,7 @@ export async function traceCommand(chain: string, seeds: string[], o: TraceComma
     requestsPerSecond: Number(o.rps),
     ...(apiKey ? { secrets: [apiKey] } : {}),
   });
-  const source = createSource(spec, built.transport);
+  const source = createSource(spec, built.transport, apiKey);
   const labels = await loadLabels(o.labels, o.builtinLabels);
   const progress = progressReporter(() => built.stats().sent, o.progress);
   // SIGINT: stop cleanly; the checkpoint journal already holds every answer received.

@@ -63,7 +63,6 @@ export class JsonRpcClient {
   readonly #transport: Transport;
   readonly #secrets: string[];
   readonly #headers: Record<string, string>;
-  #nextId = 1;
 
   constructor(options: JsonRpcClientOptions) {
     this.#url = options.url;
@@ -90,7 +89,10 @@ export class JsonRpcClient {
     params: readonly unknown[],
     options: RpcCallOptions = {},
   ): Promise<RpcAnswer<T>> {
-    const payload: JsonRpcPayload = { jsonrpc: '2.0', id: this.#nextId++, method, params: [...params] };
+    // One call per HTTP request (no batches), so the id is always 1: the same call is the same request body, which
+    // lets the transport share in-flight calls and cache immutable answers, and makes a recorded answer (its body
+    // and sha256, the transfers' evidence) the same however often and in whatever order the trace asks.
+    const payload: JsonRpcPayload = { jsonrpc: '2.0', id: 1, method, params: [...params] };
     const response = await this.#transport.request({
       method: 'POST',
       url: this.#url,

@@ -9,3 +9,4 @@ export type {
   EvmScenarioSwap,
   EvmScenarioTx,
 } from './ground-truth';
+export { compareWithGroundTruth, expectedFromGroundTruth, truthAssetId } from './expected';
