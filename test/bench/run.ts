@@ -3,7 +3,7 @@
  *
  *   pnpm bench            full run (several minutes: the naive crawler is slow by design)
  *   pnpm bench --quick    smaller scenario, for a quick look
- *   pnpm bench --only live|replay|graph
+ *   pnpm bench --only live|replay|graph|viewer
  *
  * 1. Live: the simulated Esplora-format server on localhost answers after 100 ms (as a public API over the internet)
  *    and allows 20 requests/s (nginx-style limit_req, burst 5). fundflow traces a ~2,000-transfer case through the
@@ -11,6 +11,7 @@
  *    traversal) runs in the same process for comparison.
  * 2. Replay: a trace over a 100k-transfer simulated chain is recorded in process, then replayed from the cassette.
  * 3. Graph: build + layered layout of a 1M-edge trace, and a report of a 10k-edge trace (test/bench/graph-bench.ts).
+ * 4. Viewer: a 20k-node / 40k-edge trace in headless Chromium: first frame and frame time while panning (viewer-bench.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,7 @@ import {
 } from '@fundflow/core';
 import { esploraAnswer, generateScenario, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
 import { graphBenchRows } from './graph-bench';
+import { viewerBenchRows } from './viewer-bench';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -232,6 +234,10 @@ if (only === undefined || only === 'replay') await replay();
 if (only === undefined || only === 'graph') {
   process.stderr.write('graph: build, layout and report on synthetic traces\n');
   for (const r of await graphBenchRows(quick)) row(r.name, r.value, r.target, r.ok);
+}
+if (only === undefined || only === 'viewer') {
+  process.stderr.write('viewer: a 20k-node / 40k-edge trace in headless Chromium\n');
+  for (const r of await viewerBenchRows(quick)) row(r.name, r.value, r.target, r.ok);
 }
 
 const w = [0, 0, 0];

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTrace } from '@fundflow/core';
-import { buildGraph } from '@fundflow/graph';
+import { buildGraph, flowByHop, formatUnits } from '@fundflow/graph';
 import { buildViewer, startViewerServer, type ViewerServer } from '@fundflow/viewer/serve';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,20 @@ const EVIL_MEMO = '<script>window.__pwned=1</script>';
 interface State {
   ready: boolean;
   error: string | null;
+  trace: string | null;
+  layout: string;
+  filters: {
+    minAmount: string;
+    search: string;
+    from: number | null;
+    to: number | null;
+    asset: string | null;
+    dust: string;
+    hideLabelled: boolean;
+  };
+  timeRange: { min: number; max: number } | null;
+  explorer: string | null;
+  hopFlow: { hop: number; received: string }[];
   nodes: number;
   edges: number;
   seeds: string[];
@@ -43,6 +57,38 @@ interface State {
 }
 
 const state = (page: Page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__fundflow)) as State);
+
+/** Reads a PNG's size from its IHDR chunk (after checking the signature). */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/** Sets a range input's value the way a user's drag does: value, then an input event. */
+async function slide(page: Page, selector: string, value: number): Promise<void> {
+  await page.locator(selector).evaluate((e, v) => {
+    const input = e as HTMLInputElement;
+    input.value = String(v);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+/** Drops a file on the graph as a user's drag and drop does (DataTransfer with a File). */
+async function dropFile(page: Page, name: string, text: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ([n, t]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([t], n, { type: 'application/json' }));
+      return dt;
+    },
+    [name, text] as const,
+  );
+  await page.dispatchEvent('#graph', 'dragenter', { dataTransfer });
+  expect(await page.evaluate(() => document.body.classList.contains('dropping'))).toBe(true);
+  await page.dispatchEvent('#graph', 'dragover', { dataTransfer });
+  await page.dispatchEvent('#graph', 'drop', { dataTransfer });
+}
 
 /** Clicks a node where sigma draws it (graphToViewport of its display position). */
 async function clickNode(page: Page, node: string): Promise<void> {
@@ -224,5 +270,197 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in Chromium', () => {
     expect(pageErrors).toEqual([]);
     await page.screenshot({ path: join(OUT, 'unsafe-strings-as-text.png') });
     await page.close();
+  });
+
+  describe('open, export, filter, inspect, layout (the rest of issue #7)', () => {
+    // The NEM trace as a user's file: a dust threshold of 1,000 XEM, and read from a public NIS1 node (so the
+    // explorer links show; the case itself is simulated and has none).
+    const dropped = (() => {
+      const t = JSON.parse(readFileSync(NEM_TRACE, 'utf8')) as {
+        params: { minAmount: string };
+        sources: { endpoint: string; network?: string }[];
+      };
+      t.params.minAmount = '1000000000';
+      t.sources = [{ ...t.sources[0]!, endpoint: 'http://hugealice.nem.ninja:7890', network: 'mainnet' }];
+      return `${JSON.stringify(t, null, 1)}\n`;
+    })();
+
+    it('opens a dropped trace file and saves it back as is; explorer links; hide dust', async () => {
+      const page = await open('');
+      expect((await state(page)).nodes).toBe(0);
+      await dropFile(page, 'dropped.trace.json', dropped);
+      await page.waitForFunction(() => window.__fundflow.nodes > 0);
+      let s = await state(page);
+      expect(s.error).toBeNull();
+      expect(s.trace).toBeNull(); // a local file: the URL cannot reopen it
+      expect([s.nodes, s.edges]).toEqual([vm.graph.order, vm.graph.size]);
+      expect(await page.evaluate(() => document.body.classList.contains('dropping'))).toBe(false);
+      expect(s.explorer).toBe('explorer.nemtool.com');
+
+      // Save trace JSON: the bytes that were opened.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+      expect(download.suggestedFilename()).toBe('dropped.trace.json');
+      expect(readFileSync(await download.path(), 'utf8')).toBe(dropped);
+
+      // Explorer links: plain https URLs, no opener, no referrer; the txid of each transfer links too.
+      await clickNode(page, ATTACKER);
+      const link = page.locator('#explorer a');
+      const url = `https://explorer.nemtool.com/#/s_account?account=${ATTACKER}`;
+      expect(await link.getAttribute('href')).toBe(url);
+      expect(await link.textContent()).toBe(url);
+      expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+      const txLinks = page.locator('#transfers a.url');
+      expect(await txLinks.count()).toBeGreaterThan(0);
+      expect(await txLinks.first().getAttribute('href')).toMatch(/^https:\/\/explorer\.nemtool\.com\/#\/s_tx\?hash=/);
+
+      // Hide dust: below params.minAmount (1,000 XEM).
+      expect(await page.locator('#dust-text').textContent()).toBe(`(< ${formatAmount(10n ** 9n, vm)})`);
+      await page.check('#dust');
+      await page.waitForFunction(() => window.__fundflow.filters.dust !== '0');
+      s = await state(page);
+      const want = computeVisibility(vm.graph, { minAmount: 0n, dust: 10n ** 9n });
+      expect(s.visible).toEqual({ nodes: want.nodes.size, edges: want.edges.size });
+      expect(s.visible.edges).toBeLessThan(s.edges);
+      await page.screenshot({ path: join(OUT, 'dropped-hide-dust.png') });
+      await page.close();
+    });
+
+    it('exports a PNG of the rendered graph at the chosen size', async () => {
+      const page = await open(`trace=${CASE}`);
+      await page.fill('#png-w', '900');
+      await page.fill('#png-h', '600');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+      expect(download.suggestedFilename()).toBe(`${CASE}-900x600.png`);
+      const png = readFileSync(await download.path());
+      writeFileSync(join(OUT, 'export-900x600.png'), png);
+      expect(pngSize(png)).toEqual({ width: 900, height: 600 });
+      // Decoded by the browser: the right size, and drawn on (not just the white background).
+      const pixels = await page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        let drawn = 0;
+        let red = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i]! < 245 || d[i + 1]! < 245 || d[i + 2]! < 245) drawn++;
+          if (d[i]! > 150 && d[i + 1]! < 120 && d[i + 2]! < 120) red++;
+        }
+        return { width: c.width, height: c.height, drawn, red };
+      }, png.toString('base64'));
+      expect(pixels.width).toBe(900);
+      expect(pixels.height).toBe(600);
+      expect(pixels.drawn).toBeGreaterThan(5_000); // nodes, edges, labels
+      expect(pixels.red).toBeGreaterThan(100); // traced edges and the attacker
+      expect((await state(page)).error).toBeNull();
+      // Out of range sizes are refused with a message.
+      await page.fill('#png-w', '99999');
+      await page.click('#export-png');
+      expect((await state(page)).error).toContain('PNG size');
+      await page.close();
+    });
+
+    it('filters by time range and labelled entities, kept in the URL and restored from it', async () => {
+      const page = await open(`trace=${CASE}`);
+      const range = (await state(page)).timeRange!;
+      expect(range).toEqual(vm.timeRange);
+      const to = range.min + 86_400;
+      await slide(page, '#to', to);
+      await page.waitForFunction((t) => window.__fundflow.filters.to === t, to);
+      let s = await state(page);
+      let want = computeVisibility(vm.graph, { minAmount: 0n, to });
+      expect(s.visible).toEqual({ nodes: want.nodes.size, edges: want.edges.size });
+      expect(s.visible.edges).toBeLessThan(s.edges);
+      expect(await page.locator('#to-text').textContent()).toContain(new Date(to * 1000).toISOString().slice(0, 10));
+      await page.screenshot({ path: join(OUT, 'first-day.png') });
+      await page.check('#hide-labelled');
+      await page.waitForFunction(() => window.__fundflow.filters.hideLabelled);
+      s = await state(page);
+      want = computeVisibility(vm.graph, { minAmount: 0n, to, hideLabelled: true });
+      expect(s.visible).toEqual({ nodes: want.nodes.size, edges: want.edges.size });
+      const url = page.url();
+      expect(url).toContain(`to=${to}`);
+      expect(url).toContain('labelled=hide');
+      expect(url).not.toContain('from=');
+      // The link reopens the same view.
+      const again = await open(url.slice(url.indexOf('?') + 1));
+      const r = await state(again);
+      expect(r.filters).toMatchObject({ to, from: null, hideLabelled: true });
+      expect(r.visible).toEqual(s.visible);
+      expect(await again.isChecked('#hide-labelled')).toBe(true);
+      await again.click('#reset-filters');
+      await again.waitForFunction(() => !window.__fundflow.filters.hideLabelled);
+      expect((await state(again)).visible).toEqual({ nodes: vm.graph.order, edges: vm.graph.size });
+      expect(again.url()).not.toContain('to=');
+      // One asset in this trace: no asset picker.
+      expect(await again.isHidden('#asset-box')).toBe(true);
+      await again.close();
+      await page.close();
+    });
+
+    it('shows the per-hop flow table of the policy', async () => {
+      const page = await open(`trace=${CASE}`);
+      const table = page.locator('#hop-flow');
+      for (const policy of ['fifo', 'haircut'] as const) {
+        if (policy !== 'fifo') {
+          await page.selectOption('#policy', policy);
+          await page.waitForFunction((p) => window.__fundflow.policy === p, policy);
+        }
+        const rows = flowByHop(trace, policy);
+        const s = await state(page);
+        expect(s.hopFlow.map((r) => [r.hop, r.received])).toEqual(rows.map((r) => [r.hop, r.received]));
+        expect(await table.locator('tr').count()).toBe(rows.length + 1);
+        const text = (await table.textContent()) ?? '';
+        for (const r of rows) expect(text).toContain(formatUnits(r.received, vm.decimals));
+        expect(await page.locator('#hop-policy').textContent()).toBe(`(${policy}, XEM)`);
+      }
+      await page.close();
+    });
+
+    it('shows the edge heuristics of a UTXO trace in the transfers table', async () => {
+      const sim = parseTrace(
+        readFileSync(join(ROOT, 'fixtures', 'sim-utxo-exchange-drain', 'expected.trace.json'), 'utf8'),
+      );
+      const edge = sim.results.fifo!.edges.find((e) => (e.heuristics ?? []).length > 0)!;
+      const to = sim.transfers.find((t) => t.id === edge.transfer)!.to;
+      const page = await open(`trace=sim-utxo-exchange-drain&node=${to}`);
+      expect((await state(page)).selected).toBe(to);
+      const text = (await page.locator('#transfers').textContent()) ?? '';
+      for (const h of edge.heuristics!) expect(text).toContain(`${h.rule} ${h.confidence}`);
+      // Regtest / simulated: no explorer link.
+      expect((await state(page)).explorer).toBeNull();
+      expect(await page.locator('#explorer a').count()).toBe(0);
+      await page.close();
+    });
+
+    it('switches to ForceAtlas2 and back, kept in the URL', async () => {
+      const page = await open(`trace=${CASE}`);
+      const layered = await page.evaluate(() => window.__fundflow.positions());
+      await page.selectOption('#layout', 'force');
+      await page.waitForFunction(() => window.__fundflow.layout === 'force', null, { timeout: 20_000 });
+      const force = await page.evaluate(() => window.__fundflow.positions());
+      const moved = Object.keys(layered).filter(
+        (n) => layered[n]!.x !== force[n]!.x || layered[n]!.y !== force[n]!.y,
+      ).length;
+      expect(moved).toBeGreaterThan(vm.graph.order / 2);
+      expect(page.url()).toContain('layout=force');
+      expect(await page.evaluate((n) => window.__fundflow.screenPosition(n), ATTACKER)).not.toBeNull();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(OUT, 'forceatlas2.png') });
+      if (process.env.UPDATE_SCREENSHOTS === '1') {
+        await page.screenshot({ path: join(ROOT, 'apps/viewer/screenshots', `${CASE}-forceatlas2.png`) });
+      }
+      await page.selectOption('#layout', 'layered');
+      await page.waitForFunction(() => window.__fundflow.layout === 'layered');
+      expect(await page.evaluate(() => window.__fundflow.positions())).toEqual(layered);
+      expect(page.url()).not.toContain('layout=');
+      await page.close();
+      expect(pageErrors).toEqual([]);
+    });
   });
 });

@@ -1,9 +1,13 @@
 import { type PolicyName, parseTrace } from '@fundflow/core';
+import { flowByHop, forceLayout, formatUnits } from '@fundflow/graph';
 import Sigma from 'sigma';
 import { extremityArrow, pathCurved, pathLine } from 'sigma/rendering';
 import type { EdgeDisplayData, NodeDisplayData } from 'sigma/types';
 import { byId, el, fill } from './dom';
+import { type Explorer, explorerFor } from './explorer';
+import { type LabelCandidate, type LabelPlacement, placeLabels } from './labels';
 import {
+  type AssetInfo,
   buildViewModel,
   CATEGORY_COLORS,
   cashOutRows,
@@ -35,6 +39,8 @@ interface CaseEntry {
   file: string;
 }
 
+type LayoutName = 'layered' | 'force';
+
 /** What tests (and a curious analyst in the console) can read: `window.__fundflow`. */
 export interface ViewerTestState {
   ready: boolean;
@@ -45,16 +51,42 @@ export interface ViewerTestState {
   seeds: string[];
   policies: PolicyName[];
   policy: PolicyName | null;
+  layout: LayoutName;
   selected: string | null;
-  filters: { minAmount: string; search: string };
+  filters: {
+    minAmount: string;
+    search: string;
+    from: number | null;
+    to: number | null;
+    asset: string | null;
+    dust: string;
+    hideLabelled: boolean;
+  };
+  /** Earliest and latest transfer time of the trace (the time sliders' ends). */
+  timeRange: { min: number; max: number } | null;
+  assets: { id: string; symbol: string; transfers: number }[];
   visible: { nodes: number; edges: number };
   searchHits: string[];
   path: { nodes: string[]; edges: string[]; carried: string } | null;
   cashOuts: { address: string; amount: string }[];
+  /** The per-hop flow panel's rows under the current policy (base units). */
+  hopFlow: { hop: number; received: string; movedOn: string; held: string; cashedOut: string }[];
+  /** Name of the explorer the panel links to (`mempool.space`, …); null when the chain has none. */
+  explorer: string | null;
+  /** performance.now() when sigma finished its first frame of the current trace; null before. */
+  firstFrameAt: number | null;
+  /** Frames sigma rendered since the current trace opened. */
+  frames: number;
+  /** Milliseconds spent opening the current trace: parseTrace, buildViewModel (graph + layout), the rest (draw). */
+  timings: { parse: number; model: number; draw: number } | null;
   /** Graph coordinates (after the hop layout) of every node. */
   positions(): Record<string, { x: number; y: number }>;
   /** Where a node is drawn, in CSS pixels of the page (sigma's graphToViewport plus the container's offset). */
   screenPosition(node: string): { x: number; y: number } | null;
+  /** Reads or sets sigma's camera (x, y, ratio in sigma's framed-graph units); for the pan/zoom benchmark. */
+  camera(state?: { x?: number; y?: number; ratio?: number }): { x: number; y: number; ratio: number } | null;
+  /** Start (true) or stop (false) logging every sigma frame as [start, end] performance.now() pairs. */
+  recordFrames(on: boolean): [number, number][];
 }
 
 declare global {
@@ -68,42 +100,96 @@ const DIM_EDGE = '#f0f1f2';
 const TAINTED_EDGE = 'rgba(214, 96, 77, 0.55)';
 /** Categories whose labels are always drawn (where the money came from, who took it); sigma places the rest. */
 const FORCED_LABELS = new Set(['victim', 'attacker']);
+/** With more search hits than this, their labels go through sigma's label grid instead of all being forced. */
+const MAX_FORCED_HITS = 25;
 const CLEAN_EDGE = '#c9ced4';
 const PATH_EDGE = '#c0182a';
 const MAX_TRANSFER_ROWS = 300;
+const MAX_PNG_SIDE = 8192;
+/** Above this many edges, edges are drawn straight (no curved parallel edges). */
+const BIG_GRAPH_EDGES = 10_000;
+/** Nodes drawn smaller than this (radius in pixels) get no label unless they matter (labelRank). */
+const LABEL_MIN_RADIUS = 3.5;
 
 const container = byId<HTMLDivElement>('graph');
 const caseSelect = byId<HTMLSelectElement>('case');
 const fileInput = byId<HTMLInputElement>('file');
 const policySelect = byId<HTMLSelectElement>('policy');
+const layoutSelect = byId<HTMLSelectElement>('layout');
 const minInput = byId<HTMLInputElement>('min');
 const searchInput = byId<HTMLInputElement>('search');
+const fromInput = byId<HTMLInputElement>('from');
+const toInput = byId<HTMLInputElement>('to');
+const fromText = byId('from-text');
+const toText = byId('to-text');
+const assetBox = byId('asset-box');
+const assetSelect = byId<HTMLSelectElement>('asset');
+const dustInput = byId<HTMLInputElement>('dust');
+const dustText = byId('dust-text');
+const labelledInput = byId<HTMLInputElement>('hide-labelled');
+const resetFilters = byId<HTMLButtonElement>('reset-filters');
+const exportJson = byId<HTMLButtonElement>('export-json');
+const exportPngButton = byId<HTMLButtonElement>('export-png');
+const pngW = byId<HTMLInputElement>('png-w');
+const pngH = byId<HTMLInputElement>('png-h');
 const statusEl = byId('status');
 const panel = byId('panel');
 const cashoutTable = byId<HTMLTableElement>('cashouts');
 const cashoutPolicy = byId('cashout-policy');
+const hopTable = byId<HTMLTableElement>('hop-flow');
+const hopPolicy = byId('hop-policy');
 const legend = byId('legend');
 const caseInfo = byId('case-info');
 
 let cases: CaseEntry[] = [];
 let vm: ViewModel | undefined;
-/** The part of the sigma instance used outside mountRenderer (its full generic type is specific to the graph). */
+/** The text of the open trace file, as loaded: what "Save trace JSON" writes back. */
+let loadedText = '';
+/** File name for "Save trace JSON". */
+let loadedName = 'trace.json';
+/** The part of the sigma instance used outside createRenderer (its full generic type is specific to the graph). */
 interface Renderer {
   kill(): void;
+  refresh(opts?: { partialGraph: { nodes: string[] } }): unknown;
+  on(event: 'afterRender' | 'beforeRender', f: () => void): unknown;
+  getStageCanvas(): HTMLCanvasElement;
   getNodeDisplayData(node: string): NodeDisplayData | undefined;
   graphToViewport(c: { x: number; y: number }): { x: number; y: number };
+  getDimensions(): { width: number; height: number };
+  scaleSize(size: number): number;
+  getCamera(): {
+    getState(): { x: number; y: number; ratio: number; angle: number };
+    setState(s: Partial<{ x: number; y: number; ratio: number }>): unknown;
+    on(event: 'updated', f: () => void): unknown;
+  };
+  /** The labels placeLabels chose for this renderer's viewport; undefined until the first plan. */
+  labels?: Map<string, LabelPlacement>;
 }
 let renderer: Renderer | undefined;
 let traceName: string | null = null;
 let policy: PolicyName | undefined;
+let layout: LayoutName = 'layered';
+/** Node positions per layout for the open trace (ForceAtlas2's computed on first use). */
+let positions = new Map<LayoutName, Map<string, { x: number; y: number }>>();
 let minAmount = 0n;
 let search = '';
+let timeFrom: number | undefined;
+let timeTo: number | undefined;
+let asset: string | undefined;
+let hideDust = false;
+let hideLabelled = false;
 let selected: string | undefined;
 let path: FlowPathResult | undefined;
+let explorer: Explorer | undefined;
 let visibility: Visibility = { nodes: new Set(), edges: new Set() };
 let hits = new Set<string>();
 let baseNode = new Map<string, { color: string; size: number; label: string }>();
 let baseEdgeSize = new Map<string, number>();
+/** Nodes kept bright while a search or a path shows (undefined: all) and the path's edges; read by the reducers. */
+let focus: Set<string> | undefined;
+let pathEdges = new Set<string>();
+let frameLog: [number, number][] | undefined;
+let frameStart = 0;
 
 const test: ViewerTestState = {
   ready: false,
@@ -114,12 +200,20 @@ const test: ViewerTestState = {
   seeds: [],
   policies: [],
   policy: null,
+  layout: 'layered',
   selected: null,
-  filters: { minAmount: '0', search: '' },
+  filters: { minAmount: '0', search: '', from: null, to: null, asset: null, dust: '0', hideLabelled: false },
+  timeRange: null,
+  assets: [],
   visible: { nodes: 0, edges: 0 },
   searchHits: [],
   path: null,
   cashOuts: [],
+  hopFlow: [],
+  explorer: null,
+  firstFrameAt: null,
+  frames: 0,
+  timings: null,
   positions() {
     const out: Record<string, { x: number; y: number }> = {};
     vm?.graph.forEachNode((n, a) => {
@@ -135,8 +229,36 @@ const test: ViewerTestState = {
     const r = container.getBoundingClientRect();
     return { x: r.left + p.x, y: r.top + p.y };
   },
+  camera(state) {
+    if (renderer === undefined) return null;
+    const camera = renderer.getCamera();
+    if (state !== undefined) camera.setState(state);
+    const { x, y, ratio } = camera.getState();
+    return { x, y, ratio };
+  },
+  recordFrames(on) {
+    const log = frameLog ?? [];
+    frameLog = on ? [] : undefined;
+    return log;
+  },
 };
 window.__fundflow = test;
+
+/** The dust threshold of the open trace: its `params.minAmount` (base units). */
+function dustThreshold(): bigint {
+  return vm !== undefined ? BigInt(vm.trace.params.minAmount) : 0n;
+}
+
+function currentFilters() {
+  return {
+    minAmount,
+    from: timeFrom,
+    to: timeTo,
+    asset,
+    dust: hideDust ? dustThreshold() : 0n,
+    hideLabelled,
+  };
+}
 
 function syncTestState(): void {
   test.trace = traceName;
@@ -145,13 +267,35 @@ function syncTestState(): void {
   test.seeds = vm?.seeds ?? [];
   test.policies = vm?.policies ?? [];
   test.policy = policy ?? null;
+  test.layout = layout;
   test.selected = selected ?? null;
-  test.filters = { minAmount: minAmount.toString(), search };
+  test.filters = {
+    minAmount: minAmount.toString(),
+    search,
+    from: timeFrom ?? null,
+    to: timeTo ?? null,
+    asset: asset ?? null,
+    dust: (hideDust ? dustThreshold() : 0n).toString(),
+    hideLabelled,
+  };
+  test.timeRange = vm?.timeRange ?? null;
+  test.assets = (vm?.assets ?? []).map((a) => ({ id: a.id, symbol: a.symbol, transfers: a.transfers }));
   test.visible = { nodes: visibility.nodes.size, edges: visibility.edges.size };
   test.searchHits = [...hits];
   test.path = path ? { nodes: path.nodes, edges: path.edges, carried: path.carried.toString() } : null;
   test.cashOuts =
     vm && policy ? cashOutRows(vm.trace, policy).map((r) => ({ address: r.address, amount: r.amount })) : [];
+  test.hopFlow =
+    vm && policy
+      ? flowByHop(vm.trace, policy).map((r) => ({
+          hop: r.hop,
+          received: r.received,
+          movedOn: r.movedOn,
+          held: r.held,
+          cashedOut: r.cashedOut,
+        }))
+      : [];
+  test.explorer = explorer?.name ?? null;
 }
 
 function setStatus(text: string, error = false): void {
@@ -160,15 +304,21 @@ function setStatus(text: string, error = false): void {
   test.error = error ? text : null;
 }
 
-/** Keeps the view (policy, selection, filters) in the address bar so a link reopens it. */
+/** Keeps the view (policy, layout, selection, filters) in the address bar so a link reopens it. */
 function writeUrl(): void {
   const u = new URL(window.location.href);
   const set = (k: string, v: string | undefined) => (v ? u.searchParams.set(k, v) : u.searchParams.delete(k));
   set('trace', traceName ?? undefined);
   set('policy', policy);
+  set('layout', layout === 'layered' ? undefined : layout);
   set('node', selected);
   set('min', minAmount > 0n ? minInput.value.trim() : undefined);
   set('q', search || undefined);
+  set('from', timeFrom?.toString());
+  set('to', timeTo?.toString());
+  set('asset', asset);
+  set('dust', hideDust ? 'hide' : undefined);
+  set('labelled', hideLabelled ? 'hide' : undefined);
   window.history.replaceState(null, '', u);
 }
 
@@ -196,10 +346,33 @@ async function openFromUrl(param: string): Promise<void> {
   try {
     const res = await fetch(traceUrl(param));
     if (!res.ok) throw new Error(`could not fetch ${param} (HTTP ${res.status})`);
-    show(await res.text(), param);
+    const text = await res.text();
+    const base = param.split(/[/?#]/).filter(Boolean).pop() ?? 'trace';
+    show(text, param, base.endsWith('.json') ? base : `${base}.trace.json`);
   } catch (e) {
     fail(e);
   }
+}
+
+/** Opens a local file (file picker or drag and drop): the URL loses its `trace` (a link cannot reopen it). */
+function openFile(f: File): void {
+  setStatus(`reading ${f.name}…`);
+  f.text().then(
+    (text) => {
+      const u = new URL(window.location.href);
+      u.search = '';
+      window.history.replaceState(null, '', u);
+      try {
+        show(text, f.name, f.name);
+        traceName = null;
+        writeUrl();
+        syncTestState();
+      } catch (e) {
+        fail(e);
+      }
+    },
+    (e: unknown) => fail(e),
+  );
 }
 
 function fail(e: unknown): void {
@@ -208,10 +381,18 @@ function fail(e: unknown): void {
   test.ready = true;
 }
 
-function show(text: string, name: string): void {
-  const model = buildViewModel(parseTrace(text));
+function show(text: string, name: string, fileName: string): void {
+  const t0 = performance.now();
+  const parsed = parseTrace(text);
+  const t1 = performance.now();
+  const model = buildViewModel(parsed);
+  const t2 = performance.now();
   vm = model;
+  loadedText = text;
+  loadedName = fileName;
   traceName = name;
+  explorer = explorerFor(model.trace);
+  positions = new Map([['layered', currentPositions(model)]]);
   caseSelect.value = cases.some((c) => c.name === name) ? name : '';
   const params = new URL(window.location.href).searchParams;
   const wanted = params.get('policy');
@@ -223,16 +404,76 @@ function show(text: string, name: string): void {
   searchInput.value = params.get('q') ?? '';
   search = searchInput.value.trim();
   hits = new Set(searchNodes(model.graph, search));
+  setupFilterInputs(model, params);
+  exportJson.disabled = false;
+  exportPngButton.disabled = false;
 
   computeBaseStyles(model);
-  visibility = computeVisibility(model.graph, { minAmount });
+  visibility = computeVisibility(model.graph, currentFilters());
+  test.firstFrameAt = null;
+  test.frames = 0;
   mountRenderer(model);
+  layout = 'layered';
+  layoutSelect.value = 'layered';
   renderLegend(model);
   renderCaseInfo(model, name);
   renderCashOuts();
   const node = params.get('node');
   select(node !== null && model.graph.hasNode(node) ? node : undefined);
+  if (params.get('layout') === 'force') void switchLayout('force');
+  test.timings = { parse: t1 - t0, model: t2 - t1, draw: performance.now() - t2 };
   test.ready = true;
+}
+
+/** Fills the time sliders, the asset list and the dust / labelled checkboxes from the trace and the URL. */
+function setupFilterInputs(model: ViewModel, params: URLSearchParams): void {
+  const range = model.timeRange;
+  for (const input of [fromInput, toInput]) {
+    input.disabled = range === undefined;
+    input.min = String(range?.min ?? 0);
+    input.max = String(range?.max ?? 0);
+    input.step = '1';
+  }
+  const clampTime = (v: string | null): number | undefined => {
+    if (v === null || range === undefined || !/^\d+$/.test(v)) return undefined;
+    return Math.min(range.max, Math.max(range.min, Number(v)));
+  };
+  timeFrom = clampTime(params.get('from'));
+  timeTo = clampTime(params.get('to'));
+  fromInput.value = String(timeFrom ?? range?.min ?? 0);
+  toInput.value = String(timeTo ?? range?.max ?? 0);
+  showTimes();
+
+  assetBox.hidden = model.assets.length < 2;
+  fill(
+    assetSelect,
+    el('option', { value: '' }, 'all assets'),
+    ...model.assets.map((a) => el('option', { value: a.id }, `${a.symbol} (${a.transfers})`)),
+  );
+  const wantedAsset = params.get('asset');
+  asset = model.assets.some((a) => a.id === wantedAsset) ? (wantedAsset ?? undefined) : undefined;
+  assetSelect.value = asset ?? '';
+
+  const dust = BigInt(model.trace.params.minAmount);
+  dustInput.disabled = dust === 0n;
+  hideDust = dust > 0n && params.get('dust') === 'hide';
+  dustInput.checked = hideDust;
+  dustText.textContent = dust > 0n ? `(< ${formatAmount(dust, model)})` : '(no threshold)';
+  hideLabelled = params.get('labelled') === 'hide';
+  labelledInput.checked = hideLabelled;
+}
+
+function showTimes(): void {
+  fromText.textContent = fromInput.disabled ? '' : formatTime(Number(fromInput.value));
+  toText.textContent = toInput.disabled ? '' : formatTime(Number(toInput.value));
+}
+
+function currentPositions(model: ViewModel): Map<string, { x: number; y: number }> {
+  const m = new Map<string, { x: number; y: number }>();
+  model.graph.forEachNode((n, a) => {
+    m.set(n, { x: a.x ?? 0, y: a.y ?? 0 });
+  });
+  return m;
 }
 
 function computeBaseStyles(model: ViewModel): void {
@@ -271,23 +512,34 @@ function focusSet(): Set<string> | undefined {
   return f;
 }
 
-function mountRenderer(model: ViewModel): void {
-  renderer?.kill();
+/**
+ * A sigma instance over the model's graph in `target`, styled by the reducers (which read the module's view state:
+ * filters, focus, path). Used for the page and for PNG export.
+ */
+function createRenderer(model: ViewModel, target: HTMLElement): Renderer {
   const graph = model.graph;
-  let focus = focusSet();
-  let pathEdges = new Set<string>();
+  const plan: { labels?: Map<string, LabelPlacement> | undefined } = {};
+  // Curved edges cost sigma many segments per edge (every edge, as one program draws all paths): straight lines only
+  // on big graphs.
+  const big = graph.size > BIG_GRAPH_EDGES;
   const nodeReducer = (node: string): Partial<NodeDisplayData> => {
     const b = baseNode.get(node);
     const out: Partial<NodeDisplayData> = { color: b?.color ?? '#999', size: b?.size ?? 3, label: b?.label ?? node };
     if (!visibility.nodes.has(node)) out.visibility = 'hidden';
+    const rank = labelRank(graph, node);
     if (focus !== undefined && !focus.has(node)) {
       out.color = DIM_NODE;
       out.labelVisibility = 'hidden';
-    } else if (
-      focus !== undefined ||
-      FORCED_LABELS.has(graph.getNodeAttribute(node, 'category')) ||
-      graph.getNodeAttribute(node, 'seed')
-    ) {
+    } else if (plan.labels !== undefined) {
+      // Placed without overlap by placeLabels (after each camera move); the grid is not used.
+      const p = plan.labels.get(node);
+      out.labelVisibility = p !== undefined ? 'visible' : 'hidden';
+      if (p !== undefined) {
+        out.labelPosition = p.position;
+        if (p.short) out.label = shortAddress(graph.getNodeAttribute(node, 'address'));
+      }
+      if (rank < 5) out.zIndex = 2;
+    } else if (rank < 5) {
       out.labelVisibility = 'visible';
       out.zIndex = 2;
     }
@@ -300,8 +552,8 @@ function mountRenderer(model: ViewModel): void {
     const out: Partial<EdgeDisplayData> = {
       color: traced ? TAINTED_EDGE : CLEAN_EDGE,
       size: baseEdgeSize.get(edge) ?? 1,
-      parallelPath: 'curved',
     };
+    if (!big) out.parallelPath = 'curved';
     if (!visibility.edges.has(edge)) out.visibility = 'hidden';
     if (pathEdges.has(edge)) {
       out.color = PATH_EDGE;
@@ -312,9 +564,13 @@ function mountRenderer(model: ViewModel): void {
     }
     return out;
   };
-  const r = new Sigma(graph, container, {
+  const r = new Sigma(graph, target, {
     primitives: {
-      edges: { paths: [pathLine(), pathCurved()], extremities: [extremityArrow()], defaultHead: 'arrow' },
+      edges: {
+        paths: big ? [pathLine()] : [pathLine(), pathCurved()],
+        extremities: [extremityArrow()],
+        defaultHead: 'arrow',
+      },
     },
     settings: {
       enableNodeDrag: false,
@@ -323,21 +579,232 @@ function mountRenderer(model: ViewModel): void {
       renderEdgeLabels: false,
       stagePadding: 40,
       labelRenderedSizeThreshold: 7,
+      // Until placeLabels has run (and for whatever it does not decide): one label per 160 px cell at the default
+      // zoom (the biggest node of the cell wins), more as one zooms in. Long entity names are cut in nodeLabel.
+      labelGridCellSize: 160,
+      labelDensity: 0.6,
     },
     nodeReducer,
     edgeReducer,
+  }) as unknown as Renderer;
+  Object.defineProperty(r, 'labels', {
+    get: () => plan.labels,
+    set: (v: Map<string, LabelPlacement> | undefined) => (plan.labels = v),
   });
-  r.on('clickNode', ({ node }) => select(node));
-  r.on('clickStage', () => select(undefined));
+  return r;
+}
+
+/**
+ * How much a node's label matters (lower first): the selected node, the path, seeds, victim and attacker, search hits
+ * (when few), then the rest (5).
+ */
+function labelRank(graph: ViewModel['graph'], node: string): number {
+  if (node === selected) return 0;
+  if (path?.nodes.includes(node)) return 1;
+  const a = graph.getNodeAttributes(node);
+  if (a.seed) return 2;
+  if (FORCED_LABELS.has(a.category)) return 3;
+  if (hits.has(node) && hits.size <= MAX_FORCED_HITS) return 4;
+  return 5;
+}
+
+const measure = document.createElement('canvas').getContext('2d');
+const labelWidths = new Map<string, number>();
+/** Width of a label as sigma draws it (14 px sans-serif), cached. */
+function labelWidth(text: string): number {
+  let w = labelWidths.get(text);
+  if (w === undefined) {
+    if (measure !== null) measure.font = '14px sans-serif';
+    w = measure !== null ? measure.measureText(text).width : text.length * 7.5;
+    labelWidths.set(text, w);
+  }
+  return w;
+}
+
+/**
+ * Chooses the labels `r` draws for its current camera (placeLabels: no two overlap) and returns the nodes whose label
+ * visibility changed. Only nodes that are shown, not dimmed and have at least labelRenderedSizeThreshold's size on
+ * screen (or matter: rank < 5) take part.
+ */
+function planLabels(r: Renderer, model: ViewModel): string[] {
+  const g = model.graph;
+  const candidates: LabelCandidate[] = [];
+  g.forEachNode((n, a) => {
+    if (!visibility.nodes.has(n) || (focus !== undefined && !focus.has(n))) return;
+    const b = baseNode.get(n);
+    if (b === undefined) return;
+    const rank = labelRank(g, n);
+    const radius = r.scaleSize(b.size);
+    if (rank === 5 && radius < LABEL_MIN_RADIUS) return;
+    const p = r.graphToViewport({ x: a.x ?? 0, y: a.y ?? 0 });
+    const width = labelWidth(b.label);
+    const shortWidth = labelWidth(shortAddress(a.address));
+    candidates.push({ key: n, x: p.x, y: p.y, radius, width, shortWidth, priority: rank, size: b.size });
+  });
+  const dims = r.getDimensions();
+  // About one label per 11,000 px² (≈ 60 on a laptop-sized graph pane): enough to read, not a wall of text.
+  const next = placeLabels(candidates, { ...dims, max: Math.max(20, Math.round((dims.width * dims.height) / 11_000)) });
+  const before = r.labels;
+  r.labels = next;
+  if (before === undefined) return g.nodes();
+  const changed: string[] = [];
+  for (const n of before.keys()) if (!next.has(n)) changed.push(n);
+  for (const [n, p] of next) {
+    const q = before.get(n);
+    if (q === undefined || q.position !== p.position || q.short !== p.short) changed.push(n);
+  }
+  return changed;
+}
+
+function mountRenderer(model: ViewModel): void {
+  renderer?.kill();
+  focus = focusSet();
+  pathEdges = new Set(path?.edges ?? []);
+  const r = createRenderer(model, container);
+  const sigma = r as unknown as Sigma;
+  sigma.on('clickNode', ({ node }) => select(node));
+  sigma.on('clickStage', () => select(undefined));
+  r.on('beforeRender', () => {
+    frameStart = performance.now();
+  });
+  r.on('afterRender', () => {
+    const now = performance.now();
+    test.frames++;
+    if (test.firstFrameAt === null) test.firstFrameAt = now;
+    frameLog?.push([frameStart, now]);
+  });
   renderer = r;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const replan = () => {
+    timer = undefined;
+    if (renderer !== r) return;
+    const changed = planLabels(r, model);
+    if (changed.length > 0) r.refresh({ partialGraph: { nodes: changed } });
+  };
+  // Labels are placed again once the camera stops (not on every frame of a pan or zoom).
+  r.getCamera().on('updated', () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(replan, 120);
+  });
+  (r as unknown as Sigma).on('resize', () => {
+    if (timer === undefined) timer = setTimeout(replan, 120);
+  });
   refresh = () => {
     focus = focusSet();
     pathEdges = new Set(path?.edges ?? []);
+    planLabels(r, model);
     r.refresh();
   };
+  planLabels(r, model);
+  r.refresh();
 }
 
 let refresh: () => void = () => {};
+
+/** Switches between the hop layout and ForceAtlas2 (computed once per trace, from the layered positions). */
+async function switchLayout(name: LayoutName): Promise<void> {
+  if (vm === undefined) return;
+  const model = vm;
+  layoutSelect.value = name;
+  if (!positions.has(name)) {
+    setStatus('laying out with ForceAtlas2…');
+    await new Promise((done) => setTimeout(done, 30)); // let the status paint
+    if (vm !== model) return;
+    const t0 = performance.now();
+    forceLayout(model.graph, { iterations: model.graph.order > 5000 ? 40 : 200 });
+    positions.set(name, currentPositions(model));
+    console.info(`ForceAtlas2: ${model.graph.order} nodes in ${Math.round(performance.now() - t0)} ms`);
+  }
+  const p = positions.get(name)!;
+  model.graph.updateEachNodeAttributes((n, a) => ({ ...a, x: p.get(n)?.x ?? 0, y: p.get(n)?.y ?? 0 }));
+  layout = name;
+  refresh();
+  updateStatus();
+  writeUrl();
+}
+
+// ---- export ------------------------------------------------------------------------------------------------------
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+const nextFrame = () => new Promise<void>((done) => requestAnimationFrame(() => done()));
+
+/**
+ * The graph as drawn now (filters, highlights, layout), rendered whole by a second sigma instance at `width` × `height`
+ * pixels on a white background: sigma 4 draws everything (labels too) into one WebGL canvas, copied right after a
+ * synchronous render.
+ */
+async function renderPng(model: ViewModel, width: number, height: number): Promise<Blob> {
+  const dpr = window.devicePixelRatio || 1;
+  const stage = el('div', { class: 'export-stage' });
+  stage.style.width = `${Math.ceil(width / dpr)}px`;
+  stage.style.height = `${Math.ceil(height / dpr)}px`;
+  document.body.append(stage);
+  let r: Renderer | undefined;
+  try {
+    r = createRenderer(model, stage);
+    await nextFrame();
+    planLabels(r, model);
+    await nextFrame();
+    r.refresh(); // renders synchronously: the WebGL drawing buffer is readable until this task ends
+    const out = document.createElement('canvas');
+    out.width = width;
+    out.height = height;
+    const ctx = out.getContext('2d');
+    if (ctx === null) throw new Error('no 2D canvas context');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
+    const src = r.getStageCanvas();
+    ctx.drawImage(src, 0, 0, src.width, src.height, 0, 0, width, height);
+    return await new Promise<Blob>((done, reject) =>
+      out.toBlob((b) => (b !== null ? done(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+    );
+  } finally {
+    r?.kill();
+    stage.remove();
+  }
+}
+
+function pngSide(input: HTMLInputElement): number | undefined {
+  const v = Number(input.value);
+  return Number.isInteger(v) && v >= 100 && v <= MAX_PNG_SIDE ? v : undefined;
+}
+
+exportPngButton.addEventListener('click', () => {
+  if (vm === undefined) return;
+  const w = pngSide(pngW);
+  const h = pngSide(pngH);
+  if (w === undefined || h === undefined) {
+    setStatus(`PNG size: whole pixels from 100 to ${MAX_PNG_SIDE}`, true);
+    return;
+  }
+  exportPngButton.disabled = true;
+  setStatus(`rendering a ${w}×${h} PNG…`);
+  const base = loadedName.replace(/(\.trace)?\.json$/i, '');
+  renderPng(vm, w, h).then(
+    (blob) => {
+      download(blob, `${base}-${w}x${h}.png`);
+      exportPngButton.disabled = false;
+      updateStatus();
+    },
+    (e: unknown) => {
+      exportPngButton.disabled = false;
+      fail(e);
+    },
+  );
+});
+
+exportJson.addEventListener('click', () => {
+  if (vm === undefined) return;
+  download(new Blob([loadedText], { type: 'application/json' }), loadedName);
+});
 
 // ---- interaction -----------------------------------------------------------------------------------------------
 
@@ -360,6 +827,7 @@ function updateStatus(): void {
     `showing ${visibility.nodes.size} · ${visibility.edges.size}`,
   ];
   if (search !== '') bits.push(`${hits.size} match “${search}”`);
+  if (layout === 'force') bits.push('ForceAtlas2');
   setStatus(bits.join(' — '));
   syncTestState();
 }
@@ -371,7 +839,19 @@ function applyFilters(): void {
   minAmount = m ?? minAmount;
   search = searchInput.value.trim();
   hits = new Set(searchNodes(vm.graph, search));
-  visibility = computeVisibility(vm.graph, { minAmount });
+  const range = vm.timeRange;
+  if (range !== undefined) {
+    let from = Number(fromInput.value);
+    let to = Number(toInput.value);
+    if (from > to) [from, to] = [to, from];
+    timeFrom = from > range.min ? from : undefined;
+    timeTo = to < range.max ? to : undefined;
+  }
+  showTimes();
+  asset = assetSelect.value === '' ? undefined : assetSelect.value;
+  hideDust = dustInput.checked && !dustInput.disabled;
+  hideLabelled = labelledInput.checked;
+  visibility = computeVisibility(vm.graph, currentFilters());
   refresh();
   updateStatus();
   writeUrl();
@@ -382,8 +862,21 @@ policySelect.addEventListener('change', () => {
   renderCashOuts();
   select(selected);
 });
-minInput.addEventListener('input', applyFilters);
-searchInput.addEventListener('input', applyFilters);
+layoutSelect.addEventListener('change', () => {
+  void switchLayout(layoutSelect.value === 'force' ? 'force' : 'layered');
+});
+for (const input of [minInput, searchInput, fromInput, toInput]) input.addEventListener('input', applyFilters);
+for (const input of [assetSelect, dustInput, labelledInput]) input.addEventListener('change', applyFilters);
+resetFilters.addEventListener('click', () => {
+  if (vm === undefined) return;
+  minInput.value = '';
+  fromInput.value = fromInput.min;
+  toInput.value = toInput.max;
+  assetSelect.value = '';
+  dustInput.checked = false;
+  labelledInput.checked = false;
+  applyFilters();
+});
 caseSelect.addEventListener('change', () => {
   if (caseSelect.value === '') return;
   const u = new URL(window.location.href);
@@ -394,22 +887,34 @@ caseSelect.addEventListener('change', () => {
 });
 fileInput.addEventListener('change', () => {
   const f = fileInput.files?.[0];
+  if (f !== undefined) openFile(f);
+});
+
+// Drag and drop a trace file anywhere on the page.
+let dragDepth = 0;
+const carriesFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') === true;
+document.addEventListener('dragenter', (e) => {
+  if (!carriesFiles(e)) return;
+  e.preventDefault();
+  dragDepth++;
+  document.body.classList.add('dropping');
+});
+document.addEventListener('dragover', (e) => {
+  if (!carriesFiles(e)) return;
+  e.preventDefault();
+  if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+});
+document.addEventListener('dragleave', () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) document.body.classList.remove('dropping');
+});
+document.addEventListener('drop', (e) => {
+  dragDepth = 0;
+  document.body.classList.remove('dropping');
+  const f = e.dataTransfer?.files[0];
   if (f === undefined) return;
-  f.text().then(
-    (text) => {
-      const u = new URL(window.location.href);
-      u.search = '';
-      window.history.replaceState(null, '', u);
-      try {
-        show(text, f.name);
-        traceName = null; // a local file cannot be reopened from a link
-        writeUrl();
-      } catch (e) {
-        fail(e);
-      }
-    },
-    (e: unknown) => fail(e),
-  );
+  e.preventDefault();
+  openFile(f);
 });
 
 // ---- side panel (text only: every chain- and label-supplied string goes in through textContent) -----------------
@@ -418,6 +923,17 @@ function nodeButton(address: string): HTMLButtonElement {
   const b = el('button', { class: 'link mono', type: 'button', title: address }, shortAddress(address));
   b.addEventListener('click', () => select(address));
   return b;
+}
+
+/** A link to an explorer page: a plain https URL built by explorer.ts, opened without opener or referrer. */
+function urlLink(href: string, text: string): HTMLAnchorElement {
+  return el('a', { class: 'url', href, target: '_blank', rel: 'noopener noreferrer' }, text);
+}
+
+/** Amount in a transfer's own asset (its symbol and decimals), falling back to the trace's asset. */
+function assetAmount(units: string, assetId: string, model: ViewModel): string {
+  const info: AssetInfo | undefined = model.assets.find((x) => x.id === assetId);
+  return formatAmount(units, info ?? model);
 }
 
 function renderPanel(): void {
@@ -438,6 +954,12 @@ function renderPanel(): void {
     el('h2', {}, a.seed ? 'Seed address' : `Address · hop ${a.hop}`),
     el('p', {}, el('span', { class: 'mono', id: 'address' }, address), ' ', copy),
   ];
+  if (explorer !== undefined) {
+    const url = explorer.address(address);
+    parts.push(el('p', { id: 'explorer' }, `${explorer.name}: `, urlLink(url, url)));
+  } else {
+    parts.push(el('p', { class: 'hint', id: 'explorer' }, 'No public explorer for this chain (local or simulated).'));
+  }
 
   const labels = labelsOf(model.trace, address);
   parts.push(el('h2', {}, 'Labels'));
@@ -519,7 +1041,7 @@ function renderPanel(): void {
       el('th', {}, ''),
       el('th', {}, 'amount / traced'),
       el('th', {}, 'counterparty'),
-      el('th', {}, 'tx · rule'),
+      el('th', {}, 'tx · rule · heuristics'),
     ),
   );
   for (const t of rows.slice(0, MAX_TRANSFER_ROWS)) {
@@ -532,12 +1054,32 @@ function renderPanel(): void {
         el(
           'td',
           { class: 'num' },
-          formatAmount(t.amount, model),
+          assetAmount(t.amount, t.asset, model),
           el('br'),
-          t.traced !== undefined ? formatAmount(t.traced, model) : 'not traced',
+          t.traced !== undefined ? assetAmount(t.traced, t.asset, model) : 'not traced',
         ),
         el('td', {}, nodeButton(t.counterparty)),
-        el('td', {}, el('span', { class: 'mono' }, t.txid), el('br'), t.rule || '—'),
+        el(
+          'td',
+          {},
+          explorer !== undefined
+            ? el(
+                'a',
+                {
+                  class: 'url mono',
+                  href: explorer.tx(t.txid),
+                  target: '_blank',
+                  rel: 'noopener noreferrer',
+                  title: explorer.tx(t.txid),
+                },
+                t.txid,
+              )
+            : el('span', { class: 'mono' }, t.txid),
+          el('br'),
+          t.rule || '—',
+          ...t.heuristics.map((h) => el('span', { class: 'heuristic' }, el('br'), h)),
+          ...(t.mixed !== '' ? [el('span', { class: 'heuristic' }, el('br'), `mixed: ${t.mixed}`)] : []),
+        ),
       ),
     );
     if (t.memo !== '') table.append(el('tr', {}, el('td', { colspan: '5', class: 'memo' }, `message: ${t.memo}`)));
@@ -566,7 +1108,42 @@ function renderCashOuts(): void {
       ),
     ),
   );
+  renderHopFlow();
   syncTestState();
+}
+
+/** The per-hop flow table of @fundflow/graph (flowByHop) under the current policy. */
+function renderHopFlow(): void {
+  if (vm === undefined || policy === undefined) return;
+  const model = vm;
+  hopPolicy.textContent = `(${policy}, ${model.symbol})`;
+  const amount = (units: string) =>
+    el('td', { class: 'num' }, units === '0' ? '—' : formatUnits(units, model.decimals));
+  fill(
+    hopTable,
+    el(
+      'tr',
+      {},
+      el('th', {}, 'hop'),
+      el('th', {}, 'in'),
+      el('th', {}, 'moved on'),
+      el('th', {}, 'held'),
+      el('th', {}, 'cashed out'),
+      el('th', {}, 'other + fees'),
+    ),
+    ...flowByHop(model.trace, policy).map((r) =>
+      el(
+        'tr',
+        {},
+        el('td', { title: `${r.transfers} transfers to ${r.addresses} addresses` }, String(r.hop)),
+        amount(r.received),
+        amount(r.movedOn),
+        amount(r.held),
+        amount(r.cashedOut),
+        amount((BigInt(r.otherStops) + BigInt(r.fee)).toString()),
+      ),
+    ),
+  );
 }
 
 function renderLegend(model: ViewModel): void {

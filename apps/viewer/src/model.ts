@@ -34,6 +34,10 @@ export interface ViewModel {
   symbol: string;
   /** Per policy: transfer id → the edge record that policy traced on it. */
   edgeRecords: Map<PolicyName, Map<string, EdgeRecord>>;
+  /** Assets of the transfers, most transfers first (one for most traces). */
+  assets: AssetInfo[];
+  /** Earliest and latest transfer time; undefined without transfers. */
+  timeRange: { min: number; max: number } | undefined;
 }
 
 /**
@@ -43,11 +47,13 @@ export interface ViewModel {
 export function buildViewModel(trace: TraceFile): ViewModel {
   const graph = buildGraph(trace, { level: 'address' });
   // Deep fan-outs make tall columns: widen the hop gap so the drawing reads left to right on a landscape screen.
-  let layout = layeredLayout(graph, { x: 'hop' });
+  const layout = layeredLayout(graph, { x: 'hop' });
   const { minX, maxX, minY, maxY } = layout.bounds;
   const wanted = 1.6 * (maxY - minY);
   if (layout.layers > 1 && maxX - minX > 0 && maxX - minX < wanted) {
-    layout = layeredLayout(graph, { x: 'hop', layerGap: (240 * wanted) / (maxX - minX) });
+    // In hop mode x is layer × layerGap and nothing else depends on the gap: stretch x rather than lay out again.
+    const k = wanted / (maxX - minX);
+    for (let i = 0; i < layout.x.length; i++) layout.x[i] = layout.x[i]! * k;
   }
   applyLayout(graph, layout);
   const policies = tracedPolicies(trace);
@@ -56,7 +62,17 @@ export function buildViewModel(trace: TraceFile): ViewModel {
     edgeRecords.set(p, new Map(trace.results[p]!.edges.map((e) => [e.transfer, e])));
   }
   const seeds = graph.filterNodes((_n, a) => a.seed);
-  return { trace, graph, policies, seeds, decimals: trace.asset.decimals, symbol: trace.asset.symbol, edgeRecords };
+  return {
+    trace,
+    graph,
+    policies,
+    seeds,
+    decimals: trace.asset.decimals,
+    symbol: trace.asset.symbol,
+    edgeRecords,
+    assets: assetsOf(trace),
+    timeRange: timeBounds(trace),
+  };
 }
 
 export function colorCategory(category: string): ColorCategory {
@@ -68,9 +84,15 @@ export function shortAddress(address: string): string {
   return address.length > 14 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
 }
 
-/** On-graph label: short address, then the entity name when the address is labelled. */
+/** Longest entity name drawn on the graph (the side panel has the full one): long names made labels pile up. */
+export const MAX_LABEL_NAME = 24;
+
+/** On-graph label: short address, then the entity name (cut to MAX_LABEL_NAME characters) when it is labelled. */
 export function nodeLabel(a: Pick<FlowNodeAttributes, 'address' | 'labelName'>): string {
-  return a.labelName !== '' ? `${shortAddress(a.address)} · ${a.labelName}` : shortAddress(a.address);
+  if (a.labelName === '') return shortAddress(a.address);
+  const chars = [...a.labelName];
+  const name = chars.length > MAX_LABEL_NAME ? `${chars.slice(0, MAX_LABEL_NAME - 1).join('')}…` : a.labelName;
+  return `${shortAddress(a.address)} · ${name}`;
 }
 
 /** Node radius (drawing only): log of the value received (a seed: sent), relative to the largest. */
@@ -113,6 +135,15 @@ export interface Filters {
   minAmount: bigint;
   /** Case-insensitive text matched against addresses and label names; empty = no search. */
   search: string;
+  /** Transfers before / after these times (unix seconds, inclusive bounds) are hidden. */
+  from?: number | undefined;
+  to?: number | undefined;
+  /** Only transfers in this asset id (e.g. `nem:XEM`); undefined = every asset. */
+  asset?: string | undefined;
+  /** Transfers below this amount (base units: the trace's `params.minAmount`) are hidden; 0n or undefined = off. */
+  dust?: bigint | undefined;
+  /** Hides labelled addresses (not the seeds) and their transfers. */
+  hideLabelled?: boolean | undefined;
 }
 
 export interface Visibility {
@@ -120,24 +151,87 @@ export interface Visibility {
   edges: Set<string>;
 }
 
+/** True when a filter other than the search is set (then nodes left without a visible edge are hidden too). */
+export function filtering(f: Omit<Filters, 'search'>): boolean {
+  return (
+    f.minAmount > 0n ||
+    f.from !== undefined ||
+    f.to !== undefined ||
+    f.asset !== undefined ||
+    (f.dust ?? 0n) > 0n ||
+    f.hideLabelled === true
+  );
+}
+
 /**
- * Which nodes and edges the filters leave on screen. An edge shows when its transfer amount reaches `minAmount`; a node
- * shows when it is a seed or touches a visible edge. The graph is only read.
+ * Which nodes and edges the filters leave on screen. An edge shows when its transfer passes every filter (amount at
+ * least `minAmount` and `dust`, time within `from`..`to`, in `asset`, no labelled end when `hideLabelled`); a node
+ * shows when it is a seed or touches a visible edge (with no filter set, isolated nodes show too). The graph is only
+ * read.
  */
-export function computeVisibility(graph: FlowGraph, filters: Pick<Filters, 'minAmount'>): Visibility {
+export function computeVisibility(graph: FlowGraph, filters: Omit<Filters, 'search'>): Visibility {
   const edges = new Set<string>();
   const nodes = new Set<string>();
+  const min = filters.dust !== undefined && filters.dust > filters.minAmount ? filters.dust : filters.minAmount;
+  const hidden = (n: string) => filters.hideLabelled === true && labelled(graph, n);
   graph.forEachEdge((e, a, s, t) => {
-    if (BigInt(a.amount) >= filters.minAmount) {
-      edges.add(e);
-      nodes.add(s);
-      nodes.add(t);
-    }
+    if (BigInt(a.amount) < min) return;
+    if (filters.from !== undefined && a.time < filters.from) return;
+    if (filters.to !== undefined && a.time > filters.to) return;
+    if (filters.asset !== undefined && a.asset !== filters.asset) return;
+    if (hidden(s) || hidden(t)) return;
+    edges.add(e);
+    nodes.add(s);
+    nodes.add(t);
   });
+  const any = filtering(filters);
   graph.forEachNode((n, a) => {
-    if (a.seed || (filters.minAmount === 0n && graph.degree(n) === 0)) nodes.add(n);
+    if (a.seed || (!any && graph.degree(n) === 0)) nodes.add(n);
   });
   return { nodes, edges };
+}
+
+/** A labelled address that is not a seed (what "hide labelled entities" hides). */
+function labelled(graph: FlowGraph, node: string): boolean {
+  const a = graph.getNodeAttributes(node);
+  return !a.seed && a.labelName !== '';
+}
+
+/** Earliest and latest transfer time of a trace (unix seconds); undefined for a trace without transfers. */
+export function timeBounds(trace: TraceFile): { min: number; max: number } | undefined {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const t of trace.transfers) {
+    if (t.time < min) min = t.time;
+    if (t.time > max) max = t.time;
+  }
+  return min <= max ? { min, max } : undefined;
+}
+
+export interface AssetInfo {
+  id: string;
+  symbol: string;
+  decimals: number;
+  /** Transfers in this asset. */
+  transfers: number;
+}
+
+/**
+ * The assets a trace's transfers are in, most transfers first; symbol and decimals from the trace's `asset` /
+ * `assets` records (an id the trace does not describe shows as its part after the chain, with 0 decimals).
+ */
+export function assetsOf(trace: TraceFile): AssetInfo[] {
+  const known = new Map<string, { symbol: string; decimals: number }>();
+  const described = (trace as { assets?: { id: string; symbol: string; decimals: number }[] }).assets ?? [];
+  for (const a of [trace.asset, ...described]) known.set(a.id, { symbol: a.symbol, decimals: a.decimals });
+  const counts = new Map<string, number>();
+  for (const t of trace.transfers) counts.set(t.asset, (counts.get(t.asset) ?? 0) + 1);
+  return [...counts.entries()]
+    .map(([id, transfers]) => {
+      const k = known.get(id);
+      return { id, symbol: k?.symbol ?? id.slice(id.indexOf(':') + 1), decimals: k?.decimals ?? 0, transfers };
+    })
+    .sort((a, b) => b.transfers - a.transfers || (a.id < b.id ? -1 : 1));
 }
 
 /**
@@ -256,6 +350,12 @@ export interface TransferRow {
   traced: string | undefined;
   /** The rule that produced the edge under the policy (e.g. `account.outflow/fifo`); empty when not traced. */
   rule: string;
+  /** Heuristic findings on this transfer under the policy (`change:direct 0.8`); empty when none. */
+  heuristics: string[];
+  /** CoinJoin description when the policy marked the hop as mixed (`whirlpool 1000000 ×5`); empty otherwise. */
+  mixed: string;
+  /** Asset id of the transfer. */
+  asset: string;
   memo: string;
 }
 
@@ -275,6 +375,9 @@ export function transfersOf(vm: ViewModel, address: string, policy: PolicyName):
       amount: t.amount,
       traced: r?.amount,
       rule: r?.rule ?? '',
+      heuristics: (r?.heuristics ?? []).map((h) => `${h.rule} ${h.confidence}`),
+      mixed: r?.mixed ?? '',
+      asset: t.asset,
       memo: t.memo ?? '',
     });
   }

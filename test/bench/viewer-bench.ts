@@ -1,0 +1,234 @@
+/**
+ * Viewer benchmarks for `pnpm bench --only viewer` (called from run.ts): a synthetic 20k-node / 40k-edge trace opened
+ * in the built viewer in headless Chromium (the e2e suite's flags, software WebGL), measuring
+ * - time to first frame: navigation start → sigma's first finished frame (fetch, parseTrace, buildGraph, hop layout,
+ *   first render; target < 3 s);
+ * - frame time while panning and zooming: the camera moved on every animation frame for a few seconds, the time
+ *   between sigma's finished frames (p50 / p95; target < 50 ms), and sigma's own render time per frame.
+ *
+ *   tsx test/bench/viewer-bench.ts [--quick]   runs the rows on their own and prints them
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TraceFile } from '@fundflow/core';
+import { buildViewer, startViewerServer } from '@fundflow/viewer/serve';
+import { chromium } from 'playwright-core';
+
+export interface ViewerBenchRow {
+  name: string;
+  value: string;
+  target: string;
+  ok?: boolean;
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * A deterministic account-model trace of `nodes` addresses and `edges` traced transfers over 20 hop layers that widen
+ * to the right: every address but the seed receives from the layer before it, the other transfers join random
+ * addresses of neighbouring layers; a few exchange labels in the last layers.
+ * @example const t = viewerTrace(20_000, 40_000); t.transfers.length === 40_000
+ */
+export function viewerTrace(nodes: number, edges: number, seed = 3): TraceFile {
+  let s = seed >>> 0;
+  const rand = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 0x100000000;
+  };
+  const hops = 20;
+  const name = (i: number) => `V${i.toString(36).padStart(6, '0')}`;
+  const hopOf = (i: number) =>
+    i === 0 ? 0 : 1 + Math.min(hops - 1, Math.floor(hops * ((i - 1) / (nodes - 1)) ** 0.6));
+  const start: number[] = [0, 1];
+  for (let h = 2, i = 1; h <= hops + 1; h++) {
+    while (i < nodes && hopOf(i) < h) i++;
+    start[h] = i;
+  }
+  const pick = (h: number) => {
+    const lo = start[h]!;
+    const hi = Math.max(lo + 1, start[h + 1] ?? nodes);
+    return lo + Math.floor(rand() * (hi - lo));
+  };
+  const transfers: TraceFile['transfers'] = [];
+  const tainted: NonNullable<TraceFile['results']['fifo']>['edges'] = [];
+  const add = (from: number, to: number) => {
+    const e = transfers.length;
+    const h = hopOf(to);
+    const id = `v${e.toString(36).padStart(5, '0')}`;
+    const amount = String(1_000 + Math.floor(rand() * 1e9));
+    transfers.push({
+      id,
+      txid: id,
+      from: name(from),
+      to: name(to),
+      asset: 'sim:SIM',
+      amount,
+      time: 1_700_000_000 + h * 3600 + Math.floor(rand() * 3600),
+      height: 1000 + h,
+      kind: 'native',
+      evidence: [],
+    });
+    tainted.push({ transfer: id, amount, hop: h, rule: 'account.outflow/fifo', confidence: 1 });
+  };
+  for (let i = 1; i < nodes; i++) add(hopOf(i) === 1 ? 0 : pick(hopOf(i) - 1), i);
+  while (transfers.length < edges) {
+    const to = 1 + Math.floor(rand() * (nodes - 1));
+    const h = hopOf(to);
+    add(h === 1 ? 0 : pick(h - 1), to);
+  }
+  const labels: TraceFile['labels'] = [];
+  for (let i = start[hops]!; i < nodes && labels.length < 200; i += 37) {
+    labels.push({
+      address: name(i),
+      chain: 'sim',
+      name: `Exchange ${i % 11}`,
+      category: 'exchange',
+      pack: 'bench',
+      source: 'synthetic',
+      asOf: '2025-01-01',
+      confidence: 'high',
+    });
+  }
+  return {
+    format: 'fundflow.trace/1',
+    engine: { name: '@fundflow/core', version: 'bench' },
+    chain: 'sim',
+    model: 'account',
+    asset: { id: 'sim:SIM', chain: 'sim', symbol: 'SIM', decimals: 8 },
+    params: {
+      seeds: [name(0)],
+      policies: ['fifo'],
+      maxHops: hops + 1,
+      minAmount: '0',
+      fanOutCap: 1_000_000,
+      stopCategories: ['exchange'],
+    },
+    sources: [],
+    labelPacks: [],
+    labels,
+    transfers,
+    transactions: [],
+    results: {
+      fifo: { edges: tainted, stops: [], summary: { stolen: '0', byReason: {}, cashOuts: [], maxHop: hops } },
+    },
+  };
+}
+
+const sec = (ms: number | undefined) => (ms === undefined ? '?' : `${(ms / 1000).toFixed(2)} s`);
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+/** Rows for the bench table (20k nodes / 40k edges either way; `quick` pans and zooms for 2 s instead of 5 s). */
+export async function viewerBenchRows(quick: boolean): Promise<ViewerBenchRow[]> {
+  if (!existsSync(CHROMIUM)) {
+    return [{ name: 'viewer: skipped', value: `${CHROMIUM} is missing (apt-get install -y chromium)`, target: '' }];
+  }
+  const nodes = 20_000;
+  const edges = 40_000;
+  await buildViewer();
+  const tmp = mkdtempSync(join(tmpdir(), 'fundflow-viewer-bench-'));
+  const file = join(tmp, 'bench.trace.json');
+  const text = JSON.stringify(viewerTrace(nodes, edges));
+  writeFileSync(file, text);
+  const server = await startViewerServer({ port: 0, trace: file });
+  const context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1400, height: 850 },
+  });
+  const rows: ViewerBenchRow[] = [];
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Warm-up load (Chromium's first start, shader compilation caches), then the measured one.
+    const firstFrames: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      await page.goto(`${server.url}?trace=/trace.json`);
+      await page.waitForFunction(() => window.__fundflow?.firstFrameAt != null, null, { timeout: 120_000 });
+      firstFrames.push((await page.evaluate(() => window.__fundflow.firstFrameAt))!);
+    }
+    const state = await page.evaluate(() => ({
+      nodes: window.__fundflow.nodes,
+      edges: window.__fundflow.edges,
+      error: window.__fundflow.error,
+      timings: window.__fundflow.timings,
+      renderer: (() => {
+        const gl = document.createElement('canvas').getContext('webgl2');
+        const info = gl?.getExtension('WEBGL_debug_renderer_info');
+        return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : 'unknown';
+      })(),
+    }));
+    if (state.error !== null || errors.length > 0) throw new Error(`viewer: ${state.error ?? errors.join('; ')}`);
+    const first = firstFrames[1]!;
+    rows.push({
+      name: `viewer: time to first frame, ${state.nodes.toLocaleString('en-US')} nodes / ${state.edges.toLocaleString('en-US')} edges (${(text.length / 1e6).toFixed(0)} MB trace)`,
+      value:
+        `${(first / 1000).toFixed(2)} s (parse ${sec(state.timings?.parse)}, graph + layout ${sec(state.timings?.model)}, ` +
+        `sigma + panels ${sec(state.timings?.draw)}; cold start ${(firstFrames[0]! / 1000).toFixed(2)} s)`,
+      target: '< 3 s',
+      ok: first < 3000,
+    });
+    await page.waitForTimeout(500);
+    const seconds = quick ? 2 : 5;
+    const frames = await page.evaluate(async (ms) => {
+      const f = window.__fundflow;
+      const cam = f.camera()!;
+      f.recordFrames(true);
+      const t0 = performance.now();
+      // (no named functions in here: tsx would wrap them in a helper the page does not have)
+      // At least `ms`, and at least 6 frames (software WebGL can be slow), at most a minute.
+      const start = f.frames;
+      while ((performance.now() - t0 < ms || f.frames - start < 6) && performance.now() - t0 < 60_000) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const t = (performance.now() - t0) / 1000;
+        // Pan in a circle while zooming in and out (ratio 0.25 … 1.15 of the fitted view).
+        f.camera({
+          x: cam.x + 0.25 * Math.sin(t * 2),
+          y: cam.y + 0.25 * Math.cos(t * 2),
+          ratio: cam.ratio * (0.7 + 0.45 * Math.cos(t * 1.7)),
+        });
+      }
+      return f.recordFrames(false);
+    }, seconds * 1000);
+    const intervals = frames.slice(1).map((f, i) => f[1] - frames[i]![1]);
+    const render = frames.map(([a, b]) => b - a);
+    const p50 = quantile(intervals, 0.5);
+    const p95 = quantile(intervals, 0.95);
+    rows.push({
+      name: `viewer: frame time while panning + zooming (${frames.length} frames in ${((frames.at(-1)![1] - frames[0]![0]) / 1000).toFixed(1)} s)`,
+      value: `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...intervals).toFixed(1)} ms (sigma render p50 ${quantile(render, 0.5).toFixed(1)} ms)`,
+      target: '< 50 ms',
+      ok: p95 < 50,
+    });
+    rows.push({ name: 'viewer: WebGL renderer of the bench browser', value: state.renderer, target: '' });
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+if (process.argv[1]?.endsWith('viewer-bench.ts')) {
+  const rows = await viewerBenchRows(process.argv.includes('--quick'));
+  for (const r of rows)
+    console.log(`| ${r.name} | ${r.value} | ${r.target} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`);
+}
