@@ -4,6 +4,7 @@ export * from './analytics/flow-by-hop';
 export * from './analytics/flow-patterns';
 export * from './analytics/tainted-index';
 export * from './analytics/where-did-it-go';
+export * from './asset-view';
 export * from './build-graph';
 export * from './clusters';
 export * from './export/to-csv';

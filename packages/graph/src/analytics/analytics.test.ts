@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { assetView, traceAssets } from '../asset-view';
 import { seedAddresses, tracedPolicies } from '../build-graph';
 import { fixtureTraces, loadTrace, SIM } from '../fixtures.test-helper';
 import { cashOutPaths } from './cash-out-paths';
@@ -10,17 +11,19 @@ const trace = loadTrace(SIM);
 
 describe('flow analytics', () => {
   it.each(fixtureTraces())('flowByHop: the stops of %s per hop add up to the per-reason totals', (_n, path) => {
-    const t = loadTrace(path);
-    for (const p of tracedPolicies(t)) {
-      const rows = flowByHop(t, p);
-      const s = t.results[p]!.summary;
-      const sum = (f: (r: (typeof rows)[number]) => string) => rows.reduce((a, r) => a + BigInt(f(r)), 0n);
-      expect(sum((r) => r.cashedOut).toString()).toBe(s.byReason['cash-out'] ?? '0');
-      expect(sum((r) => r.held).toString()).toBe(s.byReason.unspent ?? '0');
-      expect(sum((r) => r.fee).toString()).toBe(s.byReason.fee ?? '0');
-      expect(rows.find((r) => r.hop === 1)?.received).toBe(s.stolen);
-      expect(rows.map((r) => r.hop)).toEqual([...rows.map((r) => r.hop)].sort((a, b) => a - b));
-    }
+    const all = loadTrace(path);
+    // All-asset traces: per asset (assetView); stolen value that came in by swaps arrives after hop 1.
+    for (const t of traceAssets(all).map((id) => assetView(all, id)))
+      for (const p of tracedPolicies(t)) {
+        const rows = flowByHop(t, p);
+        const s = t.results[p]!.summary;
+        const sum = (f: (r: (typeof rows)[number]) => string) => rows.reduce((a, r) => a + BigInt(f(r)), 0n);
+        expect(sum((r) => r.cashedOut).toString()).toBe(s.byReason['cash-out'] ?? '0');
+        expect(sum((r) => r.held).toString()).toBe(s.byReason.unspent ?? '0');
+        expect(sum((r) => r.fee).toString()).toBe(s.byReason.fee ?? '0');
+        expect(rows.find((r) => r.hop === 1)?.received ?? '0').toBe(s.stolen);
+        expect(rows.map((r) => r.hop)).toEqual([...rows.map((r) => r.hop)].sort((a, b) => a - b));
+      }
   });
 
   it('under fifo, the seed value splits exactly into stops: held + cashed out + other + fee = stolen', () => {

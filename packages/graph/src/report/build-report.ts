@@ -4,6 +4,7 @@ import { cashOutPaths } from '../analytics/cash-out-paths';
 import { flowByHop } from '../analytics/flow-by-hop';
 import { flowPatterns } from '../analytics/flow-patterns';
 import { whereDidItGo } from '../analytics/where-did-it-go';
+import { assetView, traceAssets } from '../asset-view';
 import { buildGraph, tracedPolicies } from '../build-graph';
 import { escapeXml } from '../export/xml-text';
 import type { GraphLevel } from '../types';
@@ -51,7 +52,8 @@ export function buildReport(trace: TraceFile, options: ReportOptions = {}): Repo
   const { decimals, symbol } = trace.asset;
   const amt = (v: string | bigint) => `${formatUnits(v, decimals)} ${symbol}`;
   const when = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-  const graph = buildGraph(trace, { level: options.level ?? 'address' });
+  // Several assets: amounts of one asset only add up within it, so the drawing shows the trace's own asset.
+  const graph = buildGraph(assetView(trace, trace.asset.id), { level: options.level ?? 'address' });
   const svg = renderSvg(graph, { policy, x: options.x ?? 'hop', maxNodes: options.maxNodes ?? 400 });
   const labels = new Map(trace.labels.map((l) => [l.address, l]));
   const name = (address: string) => labels.get(address)?.name ?? '';
@@ -71,7 +73,15 @@ export function buildReport(trace: TraceFile, options: ReportOptions = {}): Repo
         head: ['', ''],
         rows: [
           ['chain / model', `${trace.chain} (${trace.model})`],
-          ['asset', `${symbol} (${trace.asset.id}, ${decimals} decimals)`],
+          [
+            trace.assets ? 'assets' : 'asset',
+            (trace.assets ?? [trace.asset])
+              .map(
+                (a) =>
+                  `${a.symbol} (${a.id}, ${a.decimalsKnown === false ? 'unknown decimals: raw units' : `${a.decimals} decimals`})`,
+              )
+              .join('; '),
+          ],
           ['seeds', p.seeds.map((s) => (name(s) ? `${s} (${name(s)})` : s)).join(', ')],
           ['theft window', window],
           ['policies', policies.join(', ')],
@@ -97,10 +107,34 @@ export function buildReport(trace: TraceFile, options: ReportOptions = {}): Repo
     ],
   });
 
+  const assets = traceAssets(trace);
+  for (const id of assets) {
+    const view = assetView(trace, id);
+    const swappedIn = policies.map((q) => trace.results[q]?.summary.byAsset?.[id]?.swappedIn ?? '0');
+    const suffix = assets.length > 1 ? ` — ${view.asset.symbol}` : '';
+    sections.push(...assetSections(view, { policies, policy, suffix, swappedIn, name, cap, when }));
+  }
+
+  const title = `fundflow case report: ${trace.chain} ${symbol}, seeds ${p.seeds.map(shortId).join(', ')}`;
+  const svgName = options.svgName ?? 'graph.svg';
+  return {
+    markdown: renderMarkdown(title, sections, svgName, policy),
+    html: renderHtml(title, sections, svg, policy),
+    svg,
+  };
+}
+
+/** The sections of one asset's flows: where it went, cash-outs, flow per hop, patterns, timeline. */
+function assetSections(trace: TraceFile, c: SectionContext): Section[] {
+  const { policies, policy, suffix, name, cap, when } = c;
+  const { decimals, symbol } = trace.asset;
+  const raw = trace.asset.decimalsKnown === false ? ' (raw units)' : '';
+  const amt = (v: string | bigint) => `${formatUnits(v, decimals)} ${symbol}${raw}`;
+  const sections: Section[] = [];
   // Summary and where the money went
   const where = whereDidItGo(trace);
   sections.push({
-    title: 'Where the money went',
+    title: `Where the money went${suffix}`,
     text: `Stolen value taken from the seeds, and where each policy says it stopped. The spread is the largest minus the smallest amount over the policies: how much the answer depends on the taint model.`,
     tables: [
       {
@@ -108,6 +142,9 @@ export function buildReport(trace: TraceFile, options: ReportOptions = {}): Repo
         right: policies.map((_, i) => i + 1).concat(policies.length + 1),
         rows: [
           ['stolen', ...policies.map((q) => amt(where.stolen[q] ?? '0')), ''],
+          ...(c.swappedIn.some((v) => v !== '0')
+            ? [['swapped in (from other assets)', ...c.swappedIn.map((v) => amt(v)), '']]
+            : []),
           ...where.byReason.map((r) => [r.reason, ...policies.map((q) => amt(r.amounts[q] ?? '0')), amt(r.spread)]),
           ['hops', ...policies.map((q) => String(trace.results[q]!.summary.maxHop)), ''],
           ['tainted transfers', ...policies.map((q) => String(trace.results[q]!.edges.length)), ''],
@@ -173,11 +210,11 @@ export function buildReport(trace: TraceFile, options: ReportOptions = {}): Repo
       ...cap(rows),
     });
   }
-  sections.push({ title: 'Cash-out points per policy', tables });
+  sections.push({ title: `Cash-out points per policy${suffix}`, tables });
 
   // Flow per hop
   sections.push({
-    title: `Flow per hop (${policy})`,
+    title: `Flow per hop (${policy})${suffix}`,
     text: 'Value that arrived at each hop, what stopped there (held = unspent, cashed out, other stop reasons), the fees of the transactions that made the hop, and what moved on.',
     tables: [
       {
@@ -201,7 +238,7 @@ export function buildReport(trace: TraceFile, options: ReportOptions = {}): Repo
   // Patterns
   const patterns = flowPatterns(trace, policy);
   sections.push({
-    title: `Patterns (${policy})`,
+    title: `Patterns (${policy})${suffix}`,
     text: `${patterns.peelChains.length} peeling chains (runs of ≥ 3 one-in two-out steps paying ≤ 25 % each), ${patterns.fanOuts.length} fan-outs (≥ 5 receivers).`,
     tables: [
       {
@@ -261,7 +298,7 @@ export function buildReport(trace: TraceFile, options: ReportOptions = {}): Repo
   }
   events.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   sections.push({
-    title: `Timeline (${policy})`,
+    title: `Timeline (${policy})${suffix}`,
     text: 'The theft transfers and every cash-out, in time order (UTC).',
     tables: [
       {
@@ -272,13 +309,19 @@ export function buildReport(trace: TraceFile, options: ReportOptions = {}): Repo
     ],
   });
 
-  const title = `fundflow case report: ${trace.chain} ${symbol}, seeds ${p.seeds.map(shortId).join(', ')}`;
-  const svgName = options.svgName ?? 'graph.svg';
-  return {
-    markdown: renderMarkdown(title, sections, svgName, policy),
-    html: renderHtml(title, sections, svg, policy),
-    svg,
-  };
+  return sections;
+}
+
+interface SectionContext {
+  policies: PolicyName[];
+  policy: PolicyName;
+  /** Appended to section titles (` — SDOL`) when the trace has several assets. */
+  suffix: string;
+  /** Per policy (in `policies` order): stolen value of this asset that came from swaps. */
+  swappedIn: string[];
+  name: (address: string) => string;
+  cap: <T>(rows: T[]) => { rows: T[]; more: number };
+  when: (t: number) => string;
 }
 
 const GRAPH_TEXT = (policy: string) =>
