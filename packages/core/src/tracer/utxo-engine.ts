@@ -1,7 +1,7 @@
 import { FundflowError } from '../errors';
 import type { UtxoSource } from '../source';
 import type { EdgeRecord, PolicyResult, StopRecord } from '../trace-file/schema';
-import { compareStrings, outpointId, parseOutpoint, type UtxoTransaction } from '../types';
+import { compareStrings, type Label, type Outspend, outpointId, parseOutpoint, type UtxoTransaction } from '../types';
 import { summarize } from './summary';
 import { type Piece, splitTransaction, stolenRuns, type Taint } from './taint';
 import { isOutpoint, MAX_RECOMPUTES_PER_ITEM, sameTaint, type TraceContext, tooManyRecomputes } from './trace-context';
@@ -16,12 +16,15 @@ import type { PolicyName } from './types';
  * are monotone in it (taint only grows, hops only shrink), so the order in which answers arrive cannot change it.
  */
 export class UtxoEngine {
-  private readonly taint = new Map<string, Taint>();
-  private readonly rule = new Map<string, string>();
-  /** Outputs whose spender was looked up: they pass their taint on (or stop as unspent / out of window / fan-out). */
-  private readonly followed = new Set<string>();
+  /** Every output that was ever tainted, by outpoint id (its taint is null while it is clean again). */
+  private readonly outs = new Map<string, Out>();
+  /** Outputs whose taint is not null. */
+  private taintedCount = 0;
   private readonly processed = new Map<string, { fee: bigint; hop: number; count: number }>();
   private readonly dirty = new Set<string>();
+  private readonly dirtyHeap = new TxHeap();
+  /** Outputs waiting for their transaction's outspends, by txid: one fetch task per transaction, not per output. */
+  private readonly awaitingSpends = new Map<string, number[]>();
   private flushing = false;
   private flushScheduled = false;
   private readonly seedStops: StopRecord[] = [];
@@ -52,11 +55,7 @@ export class UtxoEngine {
     const tx = await this.tx(txid.toLowerCase());
     const out = tx.outputs[vout];
     if (!out) throw new FundflowError('NOT_FOUND', `Transaction ${txid} has no output ${vout}`, { details: { seed } });
-    this.setTaint(
-      outpointId(tx.txid, vout),
-      { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) },
-      'seed.outpoint',
-    );
+    this.setTaint(tx, vout, { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) }, 'seed.outpoint');
   }
 
   /** All value the seed address sent to other addresses inside the window is the stolen value (hop 1). */
@@ -79,11 +78,7 @@ export class UtxoEngine {
         }
         for (const out of tx.outputs) {
           if (out.value === 0n || this.ctx.seeds.has(out.address)) continue;
-          this.setTaint(
-            outpointId(tx.txid, out.vout),
-            { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) },
-            'seed.outflow',
-          );
+          this.setTaint(tx, out.vout, { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) }, 'seed.outflow');
         }
       }
       if (older || !page.next) return;
@@ -91,47 +86,79 @@ export class UtxoEngine {
     }
   }
 
-  private setTaint(outpoint: string, taint: Taint | null, rule: string): void {
-    const old = this.taint.get(outpoint);
-    if (sameTaint(old, taint)) return;
-    if (taint) {
-      this.taint.set(outpoint, taint);
-      this.rule.set(outpoint, rule);
-    } else {
-      this.taint.delete(outpoint);
-      this.rule.delete(outpoint);
-    }
-    this.consider(outpoint);
+  private setTaint(tx: UtxoTransaction, vout: number, taint: Taint | null, rule: string): void {
+    const id = outpointId(tx.txid, vout);
+    let out = this.outs.get(id);
+    if (out === undefined) {
+      if (!taint) return;
+      out = { id, tx, vout, taint: null, rule, followed: false };
+      this.outs.set(id, out);
+    } else if (sameTaint(out.taint ?? undefined, taint)) return;
+    if (taint && !out.taint) this.taintedCount++;
+    else if (!taint && out.taint) this.taintedCount--;
+    out.taint = taint;
+    out.rule = rule;
+    this.consider(out);
   }
 
   /** Decide (again) whether an output's taint moves on, and fetch what that needs. */
-  private consider(outpoint: string): void {
-    if (this.followed.has(outpoint)) {
-      const { txid, vout } = parseOutpoint(outpoint);
-      const spend = this.ctx.memo.outspends.peek(txid)?.[vout];
+  private consider(out: Out): void {
+    if (out.followed) {
+      const spend = this.ctx.memo.outspends.peek(out.tx.txid)?.[out.vout];
       if (spend?.spent && this.processed.has(spend.txid)) {
-        this.dirty.add(spend.txid);
+        this.markDirty(spend.txid);
         this.flush();
       }
       return;
     }
-    this.queue.spawn(async () => {
-      const { txid, vout } = parseOutpoint(outpoint);
-      // Answers already in hand are used without a turn of the event loop (replay speed).
-      const tx = this.ctx.memo.tx.peek(txid) ?? (await this.tx(txid));
-      const address = tx.outputs[vout]!.address;
-      const labels = this.ctx.loadedLabels(address) ?? (await this.ctx.labelsOf(address));
-      const taint = this.taint.get(outpoint);
-      if (!taint || this.followed.has(outpoint) || this.ctx.stopFor(address, taint, labels)) return;
-      this.followed.add(outpoint);
-      const spends = await this.ctx.memo.outspends.get(txid, () => this.source.getOutspends(txid));
-      const spend = spends[vout];
-      if (!spend?.spent) return;
-      const spender = await this.tx(spend.txid);
-      if (!this.passes(spender)) return;
-      this.dirty.add(spender.txid);
-      this.scheduleFlush();
-    });
+    const address = out.tx.outputs[out.vout]!.address;
+    // Answers already in hand are used without a task or a turn of the event loop (replay speed); otherwise one task
+    // carries the output through its look-ups (labels, outspends, spender).
+    const labels = this.ctx.loadedLabels(address);
+    if (labels === undefined) {
+      this.queue.spawn(async () => this.decide(out, address, await this.ctx.labelsOf(address)));
+      return;
+    }
+    const pending = this.decide(out, address, labels);
+    if (pending !== undefined) this.queue.spawn(() => pending);
+  }
+
+  /** Follows the output to its spender unless its current taint stops at `address`; a promise while it fetches. */
+  private decide(out: Out, address: string, labels: Label[]): Promise<void> | undefined {
+    if (!out.taint || out.followed || this.ctx.stopFor(address, out.taint, labels)) return undefined;
+    out.followed = true;
+    const { txid } = out.tx;
+    const spends = this.ctx.memo.outspends.peek(txid);
+    if (spends !== undefined) return this.followSpend(spends[out.vout]);
+    // Outputs of one transaction share its outspends fetch: the first one waits, the others join its list.
+    const waiting = this.awaitingSpends.get(txid);
+    if (waiting !== undefined) {
+      waiting.push(out.vout);
+      return undefined;
+    }
+    const vouts = [out.vout];
+    this.awaitingSpends.set(txid, vouts);
+    return this.ctx.memo.outspends
+      .get(txid, () => this.source.getOutspends(txid))
+      .then(async (answer) => {
+        this.awaitingSpends.delete(txid);
+        await Promise.all(vouts.map((vout) => this.followSpend(answer[vout])));
+      });
+  }
+
+  private followSpend(spend: Outspend | undefined): Promise<void> | undefined {
+    if (!spend?.spent) return undefined;
+    const spender = this.ctx.memo.tx.peek(spend.txid);
+    if (spender === undefined) return this.tx(spend.txid).then((tx) => this.spenderArrived(tx));
+    this.spenderArrived(spender);
+    return undefined;
+  }
+
+  private spenderArrived(spender: UtxoTransaction): void {
+    if (!this.passes(spender)) return;
+    this.markDirty(spender.txid);
+    // A flush under way picks it up; otherwise wait for the current burst of answers.
+    if (!this.flushing) this.scheduleFlush();
   }
 
   /**
@@ -156,20 +183,21 @@ export class UtxoEngine {
     );
   }
 
+  /** Marks a transaction for (re)processing; the heap orders the dirty ones by height, then txid. */
+  private markDirty(txid: string): void {
+    if (this.dirty.has(txid)) return;
+    this.dirty.add(txid);
+    this.dirtyHeap.push(this.ctx.memo.tx.peek(txid)!);
+  }
+
   private flush(): void {
     // Work through dirty transactions lowest height first; re-entrant calls leave the work to the running loop.
     if (this.flushing) return;
     this.flushing = true;
     try {
-      while (this.dirty.size > 0) {
-        let next: UtxoTransaction | undefined;
-        for (const txid of this.dirty) {
-          const tx = this.ctx.memo.tx.peek(txid)!;
-          if (!next || heightKey(tx) - heightKey(next) < 0 || (tx.height === next.height && tx.txid < next.txid))
-            next = tx;
-        }
-        this.dirty.delete(next!.txid);
-        this.process(next!);
+      for (let next = this.dirtyHeap.pop(); next !== undefined; next = this.dirtyHeap.pop()) {
+        this.dirty.delete(next.txid);
+        this.process(next);
       }
     } finally {
       this.flushing = false;
@@ -179,21 +207,21 @@ export class UtxoEngine {
   private process(tx: UtxoTransaction): void {
     const count = (this.processed.get(tx.txid)?.count ?? 0) + 1;
     if (count > MAX_RECOMPUTES_PER_ITEM) throw tooManyRecomputes(tx.txid);
-    const inputs: Piece[] = tx.inputs.map((input) => {
-      const taint = input.outpoint && this.followed.has(input.outpoint) ? this.taint.get(input.outpoint) : undefined;
-      return { value: input.value, taint: taint ?? null };
-    });
-    const split = splitTransaction(
-      this.policy,
-      inputs,
-      tx.outputs.map((o) => o.value),
-      tx.fee,
-    );
-    const hop = Math.min(...inputs.map((p) => p.taint?.hop ?? Number.POSITIVE_INFINITY));
+    let hop = Number.POSITIVE_INFINITY;
+    const inputs: Piece[] = new Array(tx.inputs.length);
+    for (let i = 0; i < tx.inputs.length; i++) {
+      const input = tx.inputs[i]!;
+      const out = input.outpoint === undefined ? undefined : this.outs.get(input.outpoint);
+      const taint = out?.followed ? out.taint : null;
+      if (taint && taint.hop < hop) hop = taint.hop;
+      inputs[i] = { value: input.value, taint };
+    }
+    const values = new Array<bigint>(tx.outputs.length);
+    for (let i = 0; i < tx.outputs.length; i++) values[i] = tx.outputs[i]!.value;
+    const split = splitTransaction(this.policy, inputs, values, tx.fee);
     this.processed.set(tx.txid, { fee: split.fee, hop: Number.isFinite(hop) ? hop : 0, count });
-    tx.outputs.forEach((out, i) => {
-      this.setTaint(outpointId(tx.txid, out.vout), split.outputs[i] ?? null, `utxo.spend/${this.policy}`);
-    });
+    const rule = `utxo.spend/${this.policy}`;
+    for (let i = 0; i < tx.outputs.length; i++) this.setTaint(tx, tx.outputs[i]!.vout, split.outputs[i] ?? null, rule);
   }
 
   private report(): void {
@@ -201,30 +229,34 @@ export class UtxoEngine {
       policy: this.policy,
       processed: this.processed.size,
       pending: this.queue.size,
-      edges: this.taint.size,
+      edges: this.taintedCount,
     });
   }
 
   private txidsUsed(): string[] {
     const ids = new Set<string>(this.processed.keys());
-    for (const op of this.taint.keys()) ids.add(parseOutpoint(op).txid);
+    for (const out of this.outs.values()) if (out.taint) ids.add(out.tx.txid);
     return [...ids];
   }
 
   /** The chain's heuristics for one output, as edge provenance (annotations are computed once per transaction). */
-  private heuristicsOf(txid: string, vout: number): Pick<EdgeRecord, 'heuristics' | 'mixed'> {
-    if (!this.source.annotate) return {};
-    let a = this.ctx.annotations.get(txid);
+  private heuristicsOf(tx: UtxoTransaction, vout: number): Pick<EdgeRecord, 'heuristics' | 'mixed'> | undefined {
+    if (!this.source.annotate) return undefined;
+    let a = this.ctx.annotations.get(tx.txid);
     if (a === undefined) {
-      a = this.source.annotate(this.ctx.memo.tx.peek(txid)!) ?? null;
-      this.ctx.annotations.set(txid, a);
+      a = this.source.annotate(tx) ?? null;
+      this.ctx.annotations.set(tx.txid, a);
     }
-    if (a === null) return {};
-    const found = (a.outputs ?? [])
-      .filter((o) => o.vout === vout)
-      .map((o) => ({ rule: o.rule, confidence: o.confidence }));
+    if (a === null) return undefined;
+    let found: { rule: string; confidence: number }[] | undefined;
+    for (const o of a.outputs ?? []) {
+      if (o.vout !== vout) continue;
+      found ??= [];
+      found.push({ rule: o.rule, confidence: o.confidence });
+    }
+    if (found === undefined && !a.mixed) return undefined;
     return {
-      ...(found.length > 0 ? { heuristics: found } : {}),
+      ...(found !== undefined ? { heuristics: found } : {}),
       ...(a.mixed ? { mixed: `${a.mixed.kind} ${a.mixed.denomination} ×${a.mixed.count}` } : {}),
     };
   }
@@ -232,51 +264,77 @@ export class UtxoEngine {
   private result(): PolicyResult {
     const edges: EdgeRecord[] = [];
     const stops: StopRecord[] = [...this.seedStops];
-    for (const op of [...this.taint.keys()].sort(compareStrings)) {
-      const taint = this.taint.get(op)!;
-      const { txid, vout } = parseOutpoint(op);
-      const address = this.ctx.memo.tx.peek(txid)!.outputs[vout]!.address;
-      edges.push({
-        transfer: op,
-        amount: taint.amount.toString(),
-        hop: taint.hop,
-        rule: this.rule.get(op)!,
-        confidence: 1,
-        ...this.heuristicsOf(txid, vout),
-      });
+    const ids: string[] = [];
+    for (const out of this.outs.values()) if (out.taint) ids.push(out.id);
+    // The default sort orders strings by UTF-16 code units, as compareStrings does, and is faster than a comparator.
+    ids.sort();
+    const { fanOutCap } = this.ctx.params.stop;
+    for (const op of ids) {
+      const { tx, vout, taint, rule } = this.outs.get(op)!;
+      if (!taint) continue;
+      const address = tx.outputs[vout]!.address;
+      const amount = taint.amount.toString();
+      const edge: EdgeRecord = { transfer: op, amount, hop: taint.hop, rule, confidence: 1 };
+      const heuristics = this.heuristicsOf(tx, vout);
+      edges.push(heuristics === undefined ? edge : { ...edge, ...heuristics });
       const labels = this.ctx.knownLabels(address);
       const stop = this.ctx.stopFor(address, taint, labels);
-      const base = { location: op, address, amount: taint.amount.toString(), hop: taint.hop };
       if (stop) {
-        stops.push({
-          ...base,
-          reason: stop.reason,
-          ...(stop.label ? { label: stop.label.name, category: stop.label.category } : {}),
-        });
+        const record: StopRecord = { location: op, address, amount, hop: taint.hop, reason: stop.reason };
+        if (stop.label) {
+          record.label = stop.label.name;
+          record.category = stop.label.category;
+        }
+        stops.push(record);
         continue;
       }
-      const spend = this.ctx.memo.outspends.peek(txid)?.[vout];
+      const spend = this.ctx.memo.outspends.peek(tx.txid)?.[vout];
       if (!spend?.spent) {
-        stops.push({ ...base, reason: 'unspent' });
+        stops.push({ location: op, address, amount, hop: taint.hop, reason: 'unspent' });
         continue;
       }
       const spender = this.ctx.memo.tx.peek(spend.txid)!;
       if (!this.ctx.inFollowWindow(spender.confirmed ? spender.time : Number.MAX_SAFE_INTEGER)) {
-        stops.push({ ...base, reason: 'time-window', detail: `spent by ${spender.txid} after the window` });
-      } else if (spender.outputs.length > this.ctx.params.stop.fanOutCap) {
         stops.push({
-          ...base,
+          location: op,
+          address,
+          amount,
+          hop: taint.hop,
+          reason: 'time-window',
+          detail: `spent by ${spender.txid} after the window`,
+        });
+      } else if (spender.outputs.length > fanOutCap) {
+        stops.push({
+          location: op,
+          address,
+          amount,
+          hop: taint.hop,
           reason: 'fan-out',
           detail: `spent by ${spender.txid} with ${spender.outputs.length} outputs`,
         });
       }
     }
-    for (const [txid, p] of [...this.processed].sort((a, b) => compareStrings(a[0], b[0]))) {
-      if (p.fee > 0n)
-        stops.push({ location: txid, address: txid, amount: p.fee.toString(), hop: p.hop + 1, reason: 'fee' });
+    const fees: [string, { fee: bigint; hop: number }][] = [];
+    for (const entry of this.processed) if (entry[1].fee > 0n) fees.push(entry);
+    fees.sort((a, b) => compareStrings(a[0], b[0]));
+    for (const [txid, p] of fees) {
+      stops.push({ location: txid, address: txid, amount: p.fee.toString(), hop: p.hop + 1, reason: 'fee' });
     }
     return summarize(edges, stops);
   }
+}
+
+/** An output that was tainted at some point, with what the engine knows of it. */
+interface Out {
+  /** Its outpoint id, `txid:vout`. */
+  id: string;
+  tx: UtxoTransaction;
+  vout: number;
+  taint: Taint | null;
+  /** The rule that set the taint last. */
+  rule: string;
+  /** Its spender was looked up: it passes its taint on (or stops as unspent / out of window / fan-out). */
+  followed: boolean;
 }
 
 /** Resolves after the promise callbacks already queued have run (setImmediate in Node, a timer in browsers). */
@@ -289,6 +347,50 @@ function nextTurn(): Promise<void> {
 
 function heightKey(tx: UtxoTransaction): number {
   return tx.confirmed ? tx.height : Number.MAX_SAFE_INTEGER;
+}
+
+/** Transactions before `b` in processing order: lower height first (unconfirmed last), then txid. */
+function before(a: UtxoTransaction, b: UtxoTransaction): boolean {
+  const ha = heightKey(a);
+  const hb = heightKey(b);
+  return ha < hb || (ha === hb && a.txid < b.txid);
+}
+
+/** A binary min-heap of transactions in processing order (picking the next dirty one was a scan of all of them). */
+class TxHeap {
+  private readonly items: UtxoTransaction[] = [];
+
+  push(tx: UtxoTransaction): void {
+    const items = this.items;
+    let i = items.length;
+    items.push(tx);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(tx, items[parent]!)) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = tx;
+  }
+
+  pop(): UtxoTransaction | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined || items.length === 0) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= items.length) break;
+      const r = l + 1;
+      const c = r < items.length && before(items[r]!, items[l]!) ? r : l;
+      if (!before(items[c]!, last)) break;
+      items[i] = items[c]!;
+      i = c;
+    }
+    items[i] = last;
+    return top;
+  }
 }
 
 export function seedFanOut(address: string, cap: number): StopRecord {

@@ -76,25 +76,33 @@ export class WorkQueue {
 
 /** Memoises async calls by key so each request is made once per trace, whatever asks for it. */
 export class Memo<T> {
-  private readonly cache = new Map<string, Promise<T>>();
-  private readonly settled = new Map<string, T>();
+  // One map of slots (the promise, and the value once it arrived): a trace holds hundreds of thousands of keys.
+  private readonly slots = new Map<string, MemoSlot<T>>();
 
   get(key: string, load: () => Promise<T>): Promise<T> {
-    let p = this.cache.get(key);
-    if (!p) {
-      p = load().then((v) => {
-        this.settled.set(key, v);
-        return v;
-      });
-      // Failures surface where the promise is awaited; this keeps an unawaited prefetch from crashing the process.
-      p.catch(() => {});
-      this.cache.set(key, p);
-    }
-    return p;
+    const slot = this.slots.get(key);
+    if (slot !== undefined) return slot.promise;
+    const fresh: MemoSlot<T> = { promise: undefined as unknown as Promise<T>, value: undefined, settled: false };
+    fresh.promise = load().then((v) => {
+      fresh.value = v;
+      fresh.settled = true;
+      return v;
+    });
+    // Failures surface where the promise is awaited; this keeps an unawaited prefetch from crashing the process.
+    fresh.promise.catch(() => {});
+    this.slots.set(key, fresh);
+    return fresh.promise;
   }
 
   /** The value if it has arrived. */
   peek(key: string): T | undefined {
-    return this.settled.get(key);
+    const slot = this.slots.get(key);
+    return slot?.settled ? slot.value : undefined;
   }
+}
+
+interface MemoSlot<T> {
+  promise: Promise<T>;
+  value: T | undefined;
+  settled: boolean;
 }

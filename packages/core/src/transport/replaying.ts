@@ -22,10 +22,18 @@ export function replaying(cassette: Cassette, options: ReplayingOptions = {}): T
   // Looking up by canonical text skips a sha256 per request (most of the time a replay takes); a redacted request has
   // the canonical text of its original. The key lookup stays as the fallback for entries put after this point.
   const byCanonical = new Map<string, CassetteEntry>();
-  for (const entry of cassette.entries()) byCanonical.set(canonicalRequest(entry.request, secrets), entry);
+  // A body-less request whose method and URL are exactly an entry's has that entry's canonical text (the text depends
+  // on nothing else), so most look-ups skip canonicalising the URL: raw text → canonical text, computed once here.
+  const canonicalOfRaw = new Map<string, string>();
+  for (const entry of cassette.entries()) {
+    const canonical = canonicalRequest(entry.request, secrets);
+    byCanonical.set(canonical, entry);
+    if (entry.request.body === undefined) canonicalOfRaw.set(`${entry.request.method} ${entry.request.url}`, canonical);
+  }
   return {
     async request(request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
-      let entry = byCanonical.get(canonicalRequest(request, secrets));
+      const known = request.body === undefined ? canonicalOfRaw.get(`${request.method} ${request.url}`) : undefined;
+      let entry = byCanonical.get(known ?? canonicalRequest(request, secrets));
       if (entry === undefined) {
         const key = requestKey(request, secrets);
         entry = cassette.get(key);
