@@ -166,30 +166,46 @@ function transferRecord(t: Transfer): TransferRecord {
 function utxoTransfers(txs: UtxoTransaction[], results: TraceFile['results'], native: Asset): TransferRecord[] {
   const tainted = new Set<string>();
   for (const r of Object.values(results)) for (const e of r?.edges ?? []) tainted.add(e.transfer);
+  const asset = assetId(native);
   const out: TransferRecord[] = [];
   for (const tx of txs) {
-    const fromInput =
-      tx.inputs.find((i) => i.outpoint !== undefined && tainted.has(i.outpoint)) ??
-      tx.inputs.find((i) => i.address !== undefined);
-    const from = fromInput?.address ?? (tx.inputs[0]?.coinbase ? 'coinbase' : 'unknown');
+    let evidence: string[] | undefined;
+    let from: string | undefined;
     for (const o of tx.outputs) {
       const id = `${tx.txid}:${o.vout}`;
       if (!tainted.has(id)) continue;
+      from ??= senderOf(tx, tainted);
+      evidence ??= sortedUnique(tx.evidence);
       out.push({
         id,
         txid: tx.txid,
         from,
         to: o.address,
-        asset: assetId(native),
+        asset,
         amount: o.value.toString(),
         time: tx.time,
         height: tx.height,
         kind: 'utxo',
-        evidence: [...new Set(tx.evidence)].sort(compareStrings),
+        evidence,
       });
     }
   }
   return out.sort((a, b) => compareStrings(a.id, b.id));
+}
+
+/** The address of the first input that carried stolen value under any policy, else of the first input with one. */
+function senderOf(tx: UtxoTransaction, tainted: Set<string>): string {
+  let firstWithAddress: string | undefined;
+  for (const i of tx.inputs) {
+    if (i.outpoint !== undefined && tainted.has(i.outpoint)) return i.address ?? 'unknown';
+    if (firstWithAddress === undefined && i.address !== undefined) firstWithAddress = i.address;
+  }
+  return firstWithAddress ?? (tx.inputs[0]?.coinbase ? 'coinbase' : 'unknown');
+}
+
+/** Evidence hashes, each once, sorted (most transactions have exactly one). */
+function sortedUnique(hashes: readonly string[]): string[] {
+  return hashes.length <= 1 ? [...hashes] : [...new Set(hashes)].sort(compareStrings);
 }
 
 function transactionRecord(tx: UtxoTransaction): TransactionRecord {
@@ -212,7 +228,7 @@ function transactionRecord(tx: UtxoTransaction): TransactionRecord {
       scriptType: o.scriptType,
       hasAddress: o.hasAddress,
     })),
-    evidence: [...new Set(tx.evidence)].sort(compareStrings),
+    evidence: sortedUnique(tx.evidence),
   };
 }
 
