@@ -73,7 +73,10 @@ export interface ViewerTestState {
   hopFlow: { hop: number; received: string; movedOn: string; held: string; cashedOut: string }[];
   /** Name of the explorer the panel links to (`mempool.space`, …); null when the chain has none. */
   explorer: string | null;
-  /** performance.now() when sigma finished its first frame of the current trace; null before. */
+  /**
+   * performance.now() when the first frame of the current trace with the graph drawn was on screen (sigma's first
+   * render, then the compositor frame that carries it: see `afterPresented`); null before.
+   */
   firstFrameAt: number | null;
   /** Frames sigma rendered since the current trace opened. */
   frames: number;
@@ -83,10 +86,19 @@ export interface ViewerTestState {
   positions(): Record<string, { x: number; y: number }>;
   /** Where a node is drawn, in CSS pixels of the page (sigma's graphToViewport plus the container's offset). */
   screenPosition(node: string): { x: number; y: number } | null;
-  /** Reads or sets sigma's camera (x, y, ratio in sigma's framed-graph units); for the pan/zoom benchmark. */
-  camera(state?: { x?: number; y?: number; ratio?: number }): { x: number; y: number; ratio: number } | null;
-  /** Start (true) or stop (false) logging every sigma frame as [start, end] performance.now() pairs. */
-  recordFrames(on: boolean): [number, number][];
+  /**
+   * Reads or sets sigma's camera (x, y, ratio in sigma's framed-graph units); for the pan/zoom benchmark.
+   * `moving: true` tells sigma the camera is being dragged (as its mouse captor does during a drag), so that
+   * `hideEdgesOnMove` / `hideLabelsOnMove` apply; `moving: false` ends the gesture and redraws everything.
+   */
+  camera(
+    state?: { x?: number; y?: number; ratio?: number },
+    options?: { moving?: boolean },
+  ): { x: number; y: number; ratio: number } | null;
+  /** Resolves with performance.now() once sigma's next render is on screen (see `afterPresented`). */
+  nextFrame(): Promise<number>;
+  /** Start (true) or stop (false) logging every sigma frame as [render start, render end, on screen] times. */
+  recordFrames(on: boolean): [number, number, number][];
 }
 
 declare global {
@@ -150,9 +162,11 @@ let loadedName = 'trace.json';
 /** The part of the sigma instance used outside createRenderer (its full generic type is specific to the graph). */
 interface Renderer {
   kill(): void;
-  refresh(opts?: { partialGraph: { nodes: string[] } }): unknown;
+  refresh(opts?: { partialGraph: { nodes: string[] }; schedule?: boolean }): unknown;
   on(event: 'afterRender' | 'beforeRender', f: () => void): unknown;
   getStageCanvas(): HTMLCanvasElement;
+  getMouseCaptor(): { isMoving: boolean };
+  scheduleRender(): unknown;
   getNodeDisplayData(node: string): NodeDisplayData | undefined;
   graphToViewport(c: { x: number; y: number }): { x: number; y: number };
   getDimensions(): { width: number; height: number };
@@ -160,6 +174,7 @@ interface Renderer {
   getCamera(): {
     getState(): { x: number; y: number; ratio: number; angle: number };
     setState(s: Partial<{ x: number; y: number; ratio: number }>): unknown;
+    isAnimating(): boolean;
     on(event: 'updated', f: () => void): unknown;
   };
   /** The labels placeLabels chose for this renderer's viewport; undefined until the first plan. */
@@ -188,7 +203,9 @@ let baseEdgeSize = new Map<string, number>();
 /** Nodes kept bright while a search or a path shows (undefined: all) and the path's edges; read by the reducers. */
 let focus: Set<string> | undefined;
 let pathEdges = new Set<string>();
-let frameLog: [number, number][] | undefined;
+let frameLog: [number, number, number][] | undefined;
+/** Resolvers of `nextFrame()` waiting for the next sigma render to reach the screen. */
+let frameWaiters: ((at: number) => void)[] = [];
 let frameStart = 0;
 
 const test: ViewerTestState = {
@@ -229,12 +246,21 @@ const test: ViewerTestState = {
     const r = container.getBoundingClientRect();
     return { x: r.left + p.x, y: r.top + p.y };
   },
-  camera(state) {
+  camera(state, options) {
     if (renderer === undefined) return null;
     const camera = renderer.getCamera();
+    if (options?.moving !== undefined) {
+      const captor = renderer.getMouseCaptor();
+      const ended = captor.isMoving && !options.moving;
+      captor.isMoving = options.moving;
+      if (ended && state === undefined) renderer.scheduleRender();
+    }
     if (state !== undefined) camera.setState(state);
     const { x, y, ratio } = camera.getState();
     return { x, y, ratio };
+  },
+  nextFrame() {
+    return new Promise<number>((done) => frameWaiters.push(done));
   },
   recordFrames(on) {
     const log = frameLog ?? [];
@@ -243,6 +269,26 @@ const test: ViewerTestState = {
   },
 };
 window.__fundflow = test;
+
+/**
+ * Calls `f` once the frame that is being produced now is on screen. A render (sigma draws synchronously into its
+ * WebGL canvas) only reaches the screen when the compositor commits the next frame — with software compositing
+ * (`--disable-gpu`) that commit reads the canvas back (`GPU stall due to ReadPixels`) and waits for the WebGL work.
+ * The commit runs on the main thread right after the animation-frame callbacks, so a task queued from the next
+ * animation frame runs once it is done: at most one frame interval late, never early.
+ */
+function afterPresented(f: () => void): void {
+  requestAnimationFrame(() => setTimeout(f, 0));
+}
+
+/** cashOutRows / flowByHop of the open trace per policy (they walk every transfer: 20k-node traces are slow). */
+let panelCache = new Map<string, unknown>();
+function cached<T>(key: string, compute: () => T): T {
+  if (!panelCache.has(key)) panelCache.set(key, compute());
+  return panelCache.get(key) as T;
+}
+const cashOutsOf = (model: ViewModel, p: PolicyName) => cached(`cashouts:${p}`, () => cashOutRows(model.trace, p));
+const hopFlowOf = (model: ViewModel, p: PolicyName) => cached(`hopflow:${p}`, () => flowByHop(model.trace, p));
 
 /** The dust threshold of the open trace: its `params.minAmount` (base units). */
 function dustThreshold(): bigint {
@@ -283,11 +329,10 @@ function syncTestState(): void {
   test.visible = { nodes: visibility.nodes.size, edges: visibility.edges.size };
   test.searchHits = [...hits];
   test.path = path ? { nodes: path.nodes, edges: path.edges, carried: path.carried.toString() } : null;
-  test.cashOuts =
-    vm && policy ? cashOutRows(vm.trace, policy).map((r) => ({ address: r.address, amount: r.amount })) : [];
+  test.cashOuts = vm && policy ? cashOutsOf(vm, policy).map((r) => ({ address: r.address, amount: r.amount })) : [];
   test.hopFlow =
     vm && policy
-      ? flowByHop(vm.trace, policy).map((r) => ({
+      ? hopFlowOf(vm, policy).map((r) => ({
           hop: r.hop,
           received: r.received,
           movedOn: r.movedOn,
@@ -388,6 +433,7 @@ function show(text: string, name: string, fileName: string): void {
   const model = buildViewModel(parsed);
   const t2 = performance.now();
   vm = model;
+  panelCache = new Map();
   loadedText = text;
   loadedName = fileName;
   traceName = name;
@@ -412,14 +458,19 @@ function show(text: string, name: string, fileName: string): void {
   visibility = computeVisibility(model.graph, currentFilters());
   test.firstFrameAt = null;
   test.frames = 0;
-  mountRenderer(model);
   layout = 'layered';
   layoutSelect.value = 'layered';
+  // The selection (and its path) first: sigma's constructor draws the graph once, with everything in place.
+  const node = params.get('node');
+  selected = node !== null && model.graph.hasNode(node) ? node : undefined;
+  path = selected !== undefined && policy !== undefined ? widestPathFromSeed(model.graph, policy, selected) : undefined;
+  mountRenderer(model);
   renderLegend(model);
   renderCaseInfo(model, name);
   renderCashOuts();
-  const node = params.get('node');
-  select(node !== null && model.graph.hasNode(node) ? node : undefined);
+  renderPanel();
+  updateStatus();
+  writeUrl();
   if (params.get('layout') === 'force') void switchLayout('force');
   test.timings = { parse: t1 - t0, model: t2 - t1, draw: performance.now() - t2 };
   test.ready = true;
@@ -574,6 +625,12 @@ function createRenderer(model: ViewModel, target: HTMLElement): Renderer {
     },
     settings: {
       enableNodeDrag: false,
+      // No edge hover / click: no edge picking pass.
+      enableEdgeEvents: false,
+      // Big graphs: while the camera moves (drag, wheel zoom), draw nodes only; edges and labels come back when it
+      // stops. On a software GPU the edges are most of a frame's cost (see README, Performance).
+      hideEdgesOnMove: big,
+      hideLabelsOnMove: big,
       // v4 defaults to sizes in graph units; the hop layout's units are large, so size nodes and edges in pixels.
       itemSizesReference: 'screen',
       renderEdgeLabels: false,
@@ -637,9 +694,21 @@ function planLabels(r: Renderer, model: ViewModel): string[] {
     const radius = r.scaleSize(b.size);
     if (rank === 5 && radius < LABEL_MIN_RADIUS) return;
     const p = r.graphToViewport({ x: a.x ?? 0, y: a.y ?? 0 });
-    const width = labelWidth(b.label);
-    const shortWidth = labelWidth(shortAddress(a.address));
-    candidates.push({ key: n, x: p.x, y: p.y, radius, width, shortWidth, priority: rank, size: b.size });
+    // Widths are measured only for the candidates placeLabels gets to (it stops after `max` labels).
+    candidates.push({
+      key: n,
+      x: p.x,
+      y: p.y,
+      radius,
+      get width() {
+        return labelWidth(b.label);
+      },
+      get shortWidth() {
+        return labelWidth(shortAddress(a.address));
+      },
+      priority: rank,
+      size: b.size,
+    });
   });
   const dims = r.getDimensions();
   // About one label per 11,000 px² (≈ 60 on a laptop-sized graph pane): enough to read, not a wall of text.
@@ -660,26 +729,43 @@ function mountRenderer(model: ViewModel): void {
   renderer?.kill();
   focus = focusSet();
   pathEdges = new Set(path?.edges ?? []);
+  const mountStart = performance.now();
   const r = createRenderer(model, container);
   const sigma = r as unknown as Sigma;
   sigma.on('clickNode', ({ node }) => select(node));
   sigma.on('clickStage', () => select(undefined));
+  const rendered = (start: number) => {
+    const end = performance.now();
+    test.frames++;
+    const log = frameLog;
+    const waiters = frameWaiters;
+    frameWaiters = [];
+    afterPresented(() => {
+      const at = performance.now();
+      if (renderer === r && test.firstFrameAt === null) test.firstFrameAt = at;
+      log?.push([start, end, at]);
+      for (const w of waiters) w(at);
+    });
+  };
   r.on('beforeRender', () => {
     frameStart = performance.now();
   });
-  r.on('afterRender', () => {
-    const now = performance.now();
-    test.frames++;
-    if (test.firstFrameAt === null) test.firstFrameAt = now;
-    frameLog?.push([frameStart, now]);
-  });
+  r.on('afterRender', () => rendered(frameStart));
+  // sigma's constructor has already drawn the graph once (a full refresh): that is the first frame.
+  rendered(mountStart);
   renderer = r;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const replan = () => {
     timer = undefined;
     if (renderer !== r) return;
+    // Still dragging (or a zoom animation runs): labels are hidden on move anyway; wait for the camera to stop.
+    if (r.getMouseCaptor().isMoving || r.getCamera().isAnimating()) {
+      timer = setTimeout(replan, 120);
+      return;
+    }
     const changed = planLabels(r, model);
-    if (changed.length > 0) r.refresh({ partialGraph: { nodes: changed } });
+    // Drawn with the next frame (not a synchronous extra one).
+    if (changed.length > 0) r.refresh({ partialGraph: { nodes: changed }, schedule: true });
   };
   // Labels are placed again once the camera stops (not on every frame of a pan or zoom).
   r.getCamera().on('updated', () => {
@@ -695,8 +781,10 @@ function mountRenderer(model: ViewModel): void {
     planLabels(r, model);
     r.refresh();
   };
-  planLabels(r, model);
-  r.refresh();
+  // Labels are placed once the first frame is on screen (placing them first would cost a second full refresh).
+  afterPresented(() => {
+    if (timer === undefined) replan();
+  });
 }
 
 let refresh: () => void = () => {};
@@ -1094,7 +1182,7 @@ function renderCashOuts(): void {
   if (vm === undefined || policy === undefined) return;
   const model = vm;
   cashoutPolicy.textContent = `(${policy})`;
-  const rows = cashOutRows(model.trace, policy);
+  const rows = cashOutsOf(model, policy);
   fill(
     cashoutTable,
     el('tr', {}, el('th', {}, 'address'), el('th', {}, 'label'), el('th', {}, 'amount')),
@@ -1131,7 +1219,7 @@ function renderHopFlow(): void {
       el('th', {}, 'cashed out'),
       el('th', {}, 'other + fees'),
     ),
-    ...flowByHop(model.trace, policy).map((r) =>
+    ...hopFlowOf(model, policy).map((r) =>
       el(
         'tr',
         {},
