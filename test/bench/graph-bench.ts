@@ -33,7 +33,10 @@ export function syntheticTrace(edges: number, seed = 1): TraceFile {
   };
   const hops = 30;
   const addresses = Math.max(10, Math.floor(edges * 0.4));
-  const name = (i: number) => `A${i.toString(36).padStart(6, '0')}`;
+  // One string per address, as JSON.parse gives for strings this short (V8 internalises those of ≤ 10 characters):
+  // the in-memory trace has the shape of a parsed trace file, not one string per mention.
+  const names = Array.from({ length: addresses }, (_, i) => `A${i.toString(36).padStart(6, '0')}`);
+  const name = (i: number) => names[i]!;
   // address i > 0 sits at hop 1 + ⌊hops·(i/N)²⌋ → later layers are wider
   const hopOf = (i: number) => (i === 0 ? 0 : 1 + Math.min(hops - 1, Math.floor(hops * (i / addresses) ** 0.5)));
   const layerStart: number[] = [0];
@@ -44,7 +47,6 @@ export function syntheticTrace(edges: number, seed = 1): TraceFile {
   layerStart[hops + 1] = addresses;
   const transfers: TraceFile['transfers'] = [];
   const tainted: NonNullable<TraceFile['results']['fifo']>['edges'] = [];
-  const received = new Float64Array(addresses);
   for (let e = 0; e < edges; e++) {
     const to = 1 + (e % (addresses - 1));
     const h = hopOf(to);
@@ -66,7 +68,6 @@ export function syntheticTrace(edges: number, seed = 1): TraceFile {
       evidence: [],
     });
     tainted.push({ transfer: id, amount, hop: h, rule: 'account.outflow/fifo', confidence: 1 });
-    received[to] = received[to]! + 1;
   }
   const labels: TraceFile['labels'] = [];
   const stops: NonNullable<TraceFile['results']['fifo']>['stops'] = [];

@@ -1,4 +1,4 @@
-import { compareStrings, type PolicyName, type StopRecord, type TraceFile, type TransferRecord } from '@fundflow/core';
+import type { PolicyName, StopRecord, TraceFile, TransferRecord } from '@fundflow/core';
 import { MultiDirectedGraph } from 'graphology';
 import { commonInputClusters } from './clusters';
 import type { FlowEdgeAttributes, FlowGraph, FlowGraphAttributes, FlowNodeAttributes, GraphLevel } from './types';
@@ -86,58 +86,208 @@ export function labelByAddress(trace: Pick<TraceFile, 'labels'>): Map<string, La
  * @example seedAddresses(trace) // Set { 'bcrt1qqyx4…' }
  */
 export function seedAddresses(trace: TraceFile): Set<string> {
+  // Only the seeds' owners are needed: look at the records whose id is a seed, not index them all.
+  const wanted = new Set(trace.params.seeds);
   const owner = new Map<string, string>();
   for (const tx of trace.transactions) {
     for (const i of tx.inputs)
-      if (i.outpoint !== undefined && i.address !== undefined) owner.set(i.outpoint, i.address);
+      if (i.outpoint !== undefined && i.address !== undefined && wanted.has(i.outpoint))
+        owner.set(i.outpoint, i.address);
   }
-  for (const t of trace.transfers) owner.set(t.id, t.to);
+  for (const t of trace.transfers) if (wanted.has(t.id)) owner.set(t.id, t.to);
   return new Set(trace.params.seeds.map((s) => owner.get(s) ?? s));
 }
 
-interface NodeAcc {
-  kind: FlowNodeAttributes['kind'];
-  address: string;
-  members: Set<string>;
-  label: LabelRecord | undefined;
-  seed: boolean;
-  hop: number;
-  firstTime: number;
-  lastTime: number;
-  received: bigint;
-  sent: bigint;
-  in: bigint[];
-  out: bigint[];
-  stopped: bigint[];
-  cashout: bigint[];
-  fee: bigint[];
-  reasons: Set<string>[];
+/**
+ * Exact per-row sums of base-unit amounts (decimal strings). A row is a float64 while its sum is a safe integer (no
+ * allocation per addition, which counts at a million edges) and a bigint from the first addition that would not be.
+ */
+class AmountSums {
+  /** The row's sum while it is a safe integer; NaN once it is in `big`. Grown by doubling, rows past `rows` are 0. */
+  private small = new Float64Array(1024);
+  private rows = 0;
+  private readonly big = new Map<number, bigint>();
+
+  /** Appends a row holding 0. */
+  push(): void {
+    if (this.rows === this.small.length) {
+      const grown = new Float64Array(this.small.length * 2);
+      grown.set(this.small);
+      this.small = grown;
+    }
+    this.rows++;
+  }
+
+  add(row: number, amount: string): void {
+    const s = this.small[row]!;
+    // Up to 15 digits is below 2^53: `+amount` is exact, and so is the sum while it stays a safe integer.
+    if (amount.length <= 15) {
+      const sum = s + +amount;
+      if (sum <= Number.MAX_SAFE_INTEGER) {
+        this.small[row] = sum;
+        return;
+      }
+    }
+    const base = Number.isNaN(s) ? this.big.get(row)! : BigInt(s);
+    this.big.set(row, base + BigInt(amount));
+    this.small[row] = Number.NaN;
+  }
+
+  toString(row: number): string {
+    const s = this.small[row]!;
+    return Number.isNaN(s) ? this.big.get(row)!.toString() : String(s);
+  }
 }
 
-interface EdgeSpec {
-  key: string;
-  source: string;
-  target: string;
-  transfer: TransferRecord;
-  taint: TransferTaint | undefined;
-  /** Set for transfer-level edges into a traced transaction from an outpoint the trace did not record. */
-  input?: true;
+/**
+ * What the node attributes are computed from, one row per node (in order of first sight): columns rather than an
+ * object per node, as a million-edge trace has hundreds of thousands of nodes.
+ */
+class NodeTable {
+  readonly ids = new Map<string, number>();
+  readonly keys: string[] = [];
+  readonly kind: FlowNodeAttributes['kind'][] = [];
+  readonly address: string[] = [];
+  readonly label: (LabelRecord | undefined)[] = [];
+  readonly members: number[] = [];
+  /** The addresses of nodes that merge several (cluster, entity); a plain address node's only member is itself. */
+  readonly memberSets = new Map<number, Set<string>>();
+  readonly seed: boolean[] = [];
+  readonly hop: number[] = [];
+  readonly firstTime: number[] = [];
+  readonly lastTime: number[] = [];
+  readonly received = new AmountSums();
+  readonly sent = new AmountSums();
+  /** Per policy (index in `tracedPolicies`): tainted value in and out, stopped, cashed out, paid as fees. */
+  readonly in: AmountSums[];
+  readonly out: AmountSums[];
+  readonly stopped: AmountSums[];
+  readonly cashout: AmountSums[];
+  readonly fee: AmountSums[];
+  /** Per policy: node → the reasons its branches stopped (only nodes with stops). */
+  readonly reasons: Map<number, Set<string>>[];
+  private readonly allSums: AmountSums[];
+
+  constructor(policies: number) {
+    const sums = () => Array.from({ length: policies }, () => new AmountSums());
+    this.in = sums();
+    this.out = sums();
+    this.stopped = sums();
+    this.cashout = sums();
+    this.fee = sums();
+    this.reasons = Array.from({ length: policies }, () => new Map<number, Set<string>>());
+    this.allSums = [this.received, this.sent, ...this.in, ...this.out, ...this.stopped, ...this.cashout, ...this.fee];
+  }
+
+  /** A new node without members; returns its row. */
+  add(key: string, kind: FlowNodeAttributes['kind'], address: string): number {
+    const id = this.keys.length;
+    this.ids.set(key, id);
+    this.keys.push(key);
+    this.kind.push(kind);
+    this.address.push(address);
+    this.label.push(undefined);
+    this.members.push(0);
+    this.seed.push(false);
+    this.hop.push(-1);
+    this.firstTime.push(-1);
+    this.lastTime.push(-1);
+    for (const s of this.allSums) s.push();
+    return id;
+  }
+
+  /** Counts a member (address) of a node, with its label and whether it is a seed. */
+  addMember(id: number, label: LabelRecord | undefined, seed: boolean): void {
+    this.members[id]!++;
+    const have = this.label[id];
+    if (label !== undefined && (have === undefined || betterLabel(label, have))) this.label[id] = label;
+    if (seed) {
+      this.seed[id] = true;
+      this.hop[id] = 0;
+    }
+  }
+
+  /** A transfer at `time` touched the node. */
+  touch(id: number, time: number): void {
+    const first = this.firstTime[id]!;
+    if (first < 0 || time < first) this.firstTime[id] = time;
+    if (time > this.lastTime[id]!) this.lastTime[id] = time;
+  }
+}
+
+/** What the policies traced on each edge (row = edge index); `hop` is −1 where no policy traced the edge. */
+interface EdgeTaint {
+  /** Hop, rule and confidence under the policy that traced the edge at the lowest hop (the first in policy order). */
+  hop: Int32Array;
+  rule: string[];
+  confidence: Float64Array;
+  /** Per policy (index in `tracedPolicies`): the amount it traced on the edge, or undefined. */
+  amounts: (string | undefined)[][];
+}
+
+/**
+ * Finds an edge's row by its key (the transfer id): at the expected row first, as policy results list transfers
+ * in the trace's order, else through a map of every key, built on first need.
+ */
+class EdgeIndex {
+  private map: Map<string, number> | undefined;
+  constructor(private readonly records: readonly TransferRecord[]) {}
+
+  find(key: string, expected = -1): number {
+    if (expected >= 0 && expected < this.records.length && this.records[expected]!.id === key) return expected;
+    if (this.map === undefined) {
+      const map = new Map<string, number>();
+      for (let e = 0; e < this.records.length; e++) map.set(this.records[e]!.id, e);
+      this.map = map;
+    }
+    return this.map.get(key) ?? -1;
+  }
+}
+
+/** Joins the policies' edge records to the edges `0 … transfers−1` (the trace's transfers). */
+function taintOfEdges(
+  trace: TraceFile,
+  policies: PolicyName[],
+  index: EdgeIndex,
+  transfers: number,
+  edges: number,
+): EdgeTaint {
+  const hop = new Int32Array(edges).fill(-1);
+  const rule = new Array<string>(edges);
+  const confidence = new Float64Array(edges);
+  const amounts = policies.map(() => new Array<string | undefined>(edges));
+  policies.forEach((policy, i) => {
+    let next = 0;
+    for (const e of trace.results[policy]!.edges) {
+      const row = index.find(e.transfer, next);
+      if (row < 0 || row >= transfers) continue;
+      next = row + 1;
+      if (hop[row]! < 0 || e.hop < hop[row]!) {
+        hop[row] = e.hop;
+        rule[row] = e.rule;
+        confidence[row] = e.confidence;
+      }
+      amounts[i]![row] = e.amount;
+    }
+  });
+  return { hop, rule, confidence, amounts };
 }
 
 /**
  * Builds a graphology MultiDirectedGraph from a `fundflow.trace/1` file: one edge per transfer keyed by its id, nodes
  * keyed by address (or cluster / entity / transaction, see `GraphLevel`), per-policy amounts as decimal strings.
  * Nodes are inserted in key order and edges in the trace's order, so the same trace always gives the same graph.
+ * Works on columns (node and edge rows in arrays), not an object per transfer: fit for a million transfers.
  * @example const graph = buildGraph(parseTrace(text), { level: 'address' }); graph.getEdgeAttribute('ab…:0', 'taint_fifo')
  */
 export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): FlowGraph {
   const level = options.level ?? 'address';
   const policies = tracedPolicies(trace);
   const n = policies.length;
-  const taint = taintByTransfer(trace);
   const labels = labelByAddress(trace);
   const seeds = seedAddresses(trace);
   const utxo = trace.model === 'utxo';
+  const transferLevel = level === 'transfer' && utxo;
 
   const clusters = level === 'cluster' && utxo ? commonInputClusters(trace) : undefined;
   const nodeOfAddress = (address: string): string => {
@@ -162,60 +312,57 @@ export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): F
     }
   }
 
-  const nodes = new Map<string, NodeAcc>();
-  const zeros = () => new Array<bigint>(n).fill(0n);
-  /** The node an address belongs to, created on first sight; returns its key. */
-  const addressNode = (address: string): string => {
+  const nodes = new NodeTable(n);
+  /** The node an address belongs to, created on first sight; returns its row. */
+  const addressNode = (address: string): number => {
     const key = nodeOfAddress(address);
-    let acc = nodes.get(key);
-    if (acc === undefined) {
-      const kind = key.startsWith('cluster:') ? 'cluster' : key.startsWith('entity:') ? 'entity' : 'address';
-      acc = newAcc(kind, kind === 'cluster' ? key.slice('cluster:'.length) : address, n, zeros);
-      nodes.set(key, acc);
-    }
-    if (!acc.members.has(address)) {
-      acc.members.add(address);
-      const l = labels.get(address);
-      if (l !== undefined && (acc.label === undefined || betterLabel(l, acc.label))) acc.label = l;
-      if (seeds.has(address)) {
-        acc.seed = true;
-        acc.hop = 0;
+    let id = nodes.ids.get(key);
+    if (key === address) {
+      // A node of its own: its one member is counted when it is created.
+      if (id === undefined) {
+        id = nodes.add(key, 'address', address);
+        nodes.addMember(id, labels.get(address), seeds.has(address));
       }
+      return id;
     }
-    return key;
+    if (id === undefined) {
+      const kind = key.startsWith('cluster:') ? 'cluster' : key.startsWith('entity:') ? 'entity' : 'address';
+      id = nodes.add(key, kind, kind === 'cluster' ? key.slice('cluster:'.length) : address);
+      nodes.memberSets.set(id, new Set());
+    }
+    const members = nodes.memberSets.get(id)!;
+    if (!members.has(address)) {
+      members.add(address);
+      nodes.addMember(id, labels.get(address), seeds.has(address));
+    }
+    return id;
   };
 
-  const edges: EdgeSpec[] = [];
-  const txNode = new Map<string, string>(); // txid → node key of the transaction (transfer level)
-  const sender = new Map<string, string>(); // txid → node key that paid its fee
-  if (level === 'transfer' && utxo) {
-    const spentBy = new Map<string, string>();
+  // Edge rows: the trace's transfers in order, then (transfer level) one per input of a traced transaction that spends
+  // an output the trace did not record. Edge `e` runs from node source[e] to node target[e].
+  const txNode = new Map<string, number>(); // txid → its transaction node (transfer level)
+  const spentBy = new Map<string, number>(); // outpoint → the transaction node that spent it (transfer level)
+  const inputs: TransferRecord[] = [];
+  if (transferLevel) {
     const transferIds = new Set(trace.transfers.map((t) => t.id));
     for (const tx of trace.transactions) {
-      const key = `tx:${tx.txid}`;
-      txNode.set(tx.txid, key);
-      const acc = newAcc('transaction', tx.txid, n, zeros);
-      acc.members.add(tx.txid);
-      acc.firstTime = tx.time;
-      acc.lastTime = tx.time;
-      nodes.set(key, acc);
-      for (const i of tx.inputs) if (i.outpoint !== undefined) spentBy.set(i.outpoint, key);
-    }
-    for (const t of trace.transfers) {
-      const source = txNode.get(t.txid) ?? addressNode(t.from);
-      const target = spentBy.get(t.id) ?? addressNode(t.to);
-      edges.push({ key: t.id, source, target, transfer: t, taint: taint.get(t.id) });
-      sender.set(t.txid, source);
+      let id = txNode.get(tx.txid);
+      if (id === undefined) {
+        id = nodes.add(`tx:${tx.txid}`, 'transaction', tx.txid);
+        nodes.addMember(id, undefined, false);
+        txNode.set(tx.txid, id);
+      }
+      nodes.firstTime[id] = tx.time;
+      nodes.lastTime[id] = tx.time;
+      for (const i of tx.inputs) if (i.outpoint !== undefined) spentBy.set(i.outpoint, id);
     }
     for (const tx of trace.transactions) {
       for (const i of tx.inputs) {
         if (i.outpoint === undefined || transferIds.has(i.outpoint)) continue;
-        const from = i.address ?? 'coinbase';
-        const source = addressNode(from);
-        const transfer: TransferRecord = {
+        inputs.push({
           id: i.outpoint,
           txid: tx.txid,
-          from,
+          from: i.address ?? 'coinbase',
           to: tx.txid,
           asset: trace.asset.id,
           amount: i.value,
@@ -223,80 +370,107 @@ export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): F
           height: tx.height,
           kind: 'utxo',
           evidence: tx.evidence,
-        };
-        edges.push({ key: i.outpoint, source, target: `tx:${tx.txid}`, transfer, taint: undefined, input: true });
+        });
       }
     }
-  } else {
-    for (const t of trace.transfers) {
-      const source = addressNode(t.from);
-      const target = addressNode(t.to);
-      edges.push({ key: t.id, source, target, transfer: t, taint: taint.get(t.id) });
-      if (!sender.has(t.txid)) sender.set(t.txid, source);
-    }
   }
-  const edgeTarget = new Map<string, string>();
-  for (const e of edges) edgeTarget.set(e.key, e.target);
+  const records: readonly TransferRecord[] = inputs.length === 0 ? trace.transfers : trace.transfers.concat(inputs);
+  const inputFrom = trace.transfers.length;
+  const m = records.length;
+  const source = new Int32Array(m);
+  const target = new Int32Array(m);
+  for (let e = 0; e < inputFrom; e++) {
+    const t = records[e]!;
+    source[e] = (transferLevel ? txNode.get(t.txid) : undefined) ?? addressNode(t.from);
+    target[e] = (transferLevel ? spentBy.get(t.id) : undefined) ?? addressNode(t.to);
+  }
+  for (let e = inputFrom; e < m; e++) {
+    source[e] = addressNode(records[e]!.from);
+    target[e] = txNode.get(records[e]!.to)!;
+  }
+  const index = new EdgeIndex(records);
+  const taint = taintOfEdges(trace, policies, index, inputFrom, m);
 
-  // Hop of a transaction's layer, for untainted outputs beside tainted ones.
+  // Hop of a transaction's layer (its lowest tainted transfer), for untainted outputs beside tainted ones and for
+  // transaction nodes; only for those transactions.
   const txHop = new Map<string, number>();
-  for (const e of edges) {
-    if (e.taint === undefined) continue;
-    const h = txHop.get(e.transfer.txid);
-    if (h === undefined || e.taint.hop < h) txHop.set(e.transfer.txid, e.taint.hop);
+  const hopWanted = new Set<string>(txNode.keys());
+  for (let e = 0; e < m; e++) if (taint.hop[e]! < 0) hopWanted.add(records[e]!.txid);
+  if (hopWanted.size > 0) {
+    for (let e = 0; e < m; e++) {
+      const h = taint.hop[e]!;
+      const txid = records[e]!.txid;
+      if (h < 0 || !hopWanted.has(txid)) continue;
+      const have = txHop.get(txid);
+      if (have === undefined || h < have) txHop.set(txid, h);
+    }
   }
 
-  for (const e of edges) {
-    const s = nodes.get(e.source)!;
-    const d = nodes.get(e.target)!;
-    const amount = BigInt(e.transfer.amount);
-    const time = e.transfer.time;
-    s.sent += amount;
-    d.received += amount;
-    if (s.firstTime < 0 || time < s.firstTime) s.firstTime = time;
-    if (time > s.lastTime) s.lastTime = time;
-    if (d.firstTime < 0 || time < d.firstTime) d.firstTime = time;
-    if (time > d.lastTime) d.lastTime = time;
-    if (e.taint !== undefined) {
-      for (let i = 0; i < n; i++) {
-        const a = e.taint.amounts[i];
-        if (a === undefined) continue;
-        const v = BigInt(a);
-        s.out[i]! += v;
-        d.in[i]! += v;
-      }
-      if (!d.seed && (d.hop < 0 || e.taint.hop < d.hop)) d.hop = e.taint.hop;
+  for (let e = 0; e < m; e++) {
+    const t = records[e]!;
+    const s = source[e]!;
+    const d = target[e]!;
+    nodes.sent.add(s, t.amount);
+    nodes.received.add(d, t.amount);
+    nodes.touch(s, t.time);
+    nodes.touch(d, t.time);
+    const hop = taint.hop[e]!;
+    if (hop < 0) continue;
+    for (let i = 0; i < n; i++) {
+      const a = taint.amounts[i]![e];
+      if (a === undefined) continue;
+      nodes.out[i]!.add(s, a);
+      nodes.in[i]!.add(d, a);
     }
+    if (!nodes.seed[d] && (nodes.hop[d]! < 0 || hop < nodes.hop[d]!)) nodes.hop[d] = hop;
   }
   // A transaction node sits at the hop of its outputs.
-  for (const [txid, key] of txNode) {
+  for (const [txid, id] of txNode) {
     const h = txHop.get(txid);
-    if (h !== undefined) nodes.get(key)!.hop = h;
+    if (h !== undefined) nodes.hop[id] = h;
   }
 
-  policies.forEach((policy, i) => {
-    for (const stop of trace.results[policy]!.stops) {
-      const node = stopNode(stop);
-      if (node === undefined) continue;
-      const acc = nodes.get(node)!;
-      const v = BigInt(stop.amount);
-      if (stop.reason === 'fee') {
-        acc.fee[i]! += v;
-        continue;
-      }
-      acc.stopped[i]! += v;
-      acc.reasons[i]!.add(stop.reason);
-      if (stop.reason === 'cash-out') acc.cashout[i]! += v;
+  // The transaction that paid a fee, by its sender, for fee stops whose transaction is not a node: only those txids.
+  const sender = new Map<string, number>();
+  const feeTxids = new Set<string>();
+  for (const p of policies)
+    for (const s of trace.results[p]!.stops)
+      if (s.reason === 'fee' && !txNode.has(s.location)) feeTxids.add(s.location);
+  if (feeTxids.size > 0) {
+    for (let e = 0; e < inputFrom; e++) {
+      const txid = records[e]!.txid;
+      // transfer level: the last transfer of the transaction; otherwise the first
+      if (feeTxids.has(txid) && (transferLevel || !sender.has(txid))) sender.set(txid, source[e]!);
     }
-  });
-  function stopNode(stop: StopRecord): string | undefined {
+  }
+  const stopNode = (stop: StopRecord): number | undefined => {
     const viaTx = stop.reason === 'fee' ? (txNode.get(stop.location) ?? sender.get(stop.location)) : undefined;
     if (viaTx !== undefined) return viaTx;
-    const viaEdge = edgeTarget.get(stop.location);
-    if (viaEdge !== undefined) return viaEdge;
-    const key = nodeOfAddress(stop.address);
-    return nodes.has(key) ? key : undefined;
-  }
+    // A location other than the address is a transfer (an outpoint): the stop is where that edge arrived.
+    if (stop.location !== stop.address) {
+      const e = index.find(stop.location);
+      if (e >= 0) return target[e];
+    }
+    return nodes.ids.get(nodeOfAddress(stop.address));
+  };
+  policies.forEach((policy, i) => {
+    for (const stop of trace.results[policy]!.stops) {
+      const id = stopNode(stop);
+      if (id === undefined) continue;
+      if (stop.reason === 'fee') {
+        nodes.fee[i]!.add(id, stop.amount);
+        continue;
+      }
+      nodes.stopped[i]!.add(id, stop.amount);
+      let reasons = nodes.reasons[i]!.get(id);
+      if (reasons === undefined) {
+        reasons = new Set();
+        nodes.reasons[i]!.set(id, reasons);
+      }
+      reasons.add(stop.reason);
+      if (stop.reason === 'cash-out') nodes.cashout[i]!.add(id, stop.amount);
+    }
+  });
 
   const graph: FlowGraph = new MultiDirectedGraph<FlowNodeAttributes, FlowEdgeAttributes, FlowGraphAttributes>({
     allowSelfLoops: true,
@@ -314,89 +488,100 @@ export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): F
   };
   graph.replaceAttributes(attrs);
 
-  const keys = [...nodes.keys()].sort(compareStrings);
-  for (const key of keys) {
-    const acc = nodes.get(key)!;
+  const names = policies.map((p) => ({
+    in: `in_${p}`,
+    out: `out_${p}`,
+    stopped: `stopped_${p}`,
+    cashout: `cashout_${p}`,
+    fee: `fee_${p}`,
+    stop: `stop_${p}`,
+    taint: `taint_${p}`,
+  }));
+  // Default sort: by UTF-16 code units, as compareStrings.
+  for (const key of nodes.keys.slice().sort()) {
+    const id = nodes.ids.get(key)!;
+    const label = nodes.label[id];
     const a: FlowNodeAttributes = {
-      kind: acc.kind,
-      label: acc.label?.name ?? acc.address,
-      address: acc.address,
-      members: acc.members.size,
-      labelName: acc.label?.name ?? '',
-      category: acc.label?.category ?? '',
-      labelSource: acc.label
-        ? `${acc.label.pack}: ${acc.label.source} (as of ${acc.label.asOf}, ${acc.label.confidence})`
-        : '',
-      seed: acc.seed,
-      hop: acc.hop,
-      firstTime: acc.firstTime,
-      lastTime: acc.lastTime,
-      received: acc.received.toString(),
-      sent: acc.sent.toString(),
+      kind: nodes.kind[id]!,
+      label: label?.name ?? nodes.address[id]!,
+      address: nodes.address[id]!,
+      members: nodes.members[id]!,
+      labelName: label?.name ?? '',
+      category: label?.category ?? '',
+      labelSource: label ? `${label.pack}: ${label.source} (as of ${label.asOf}, ${label.confidence})` : '',
+      seed: nodes.seed[id]!,
+      hop: nodes.hop[id]!,
+      firstTime: nodes.firstTime[id]!,
+      lastTime: nodes.lastTime[id]!,
+      received: nodes.received.toString(id),
+      sent: nodes.sent.toString(id),
     };
     const r = a as Record<string, unknown>;
-    policies.forEach((p, i) => {
-      r[`in_${p}`] = acc.in[i]!.toString();
-      r[`out_${p}`] = acc.out[i]!.toString();
-      r[`stopped_${p}`] = acc.stopped[i]!.toString();
-      r[`cashout_${p}`] = acc.cashout[i]!.toString();
-      r[`fee_${p}`] = acc.fee[i]!.toString();
-      r[`stop_${p}`] = [...acc.reasons[i]!].sort().join(',');
-    });
+    for (let i = 0; i < n; i++) {
+      const k = names[i]!;
+      r[k.in] = nodes.in[i]!.toString(id);
+      r[k.out] = nodes.out[i]!.toString(id);
+      r[k.stopped] = nodes.stopped[i]!.toString(id);
+      r[k.cashout] = nodes.cashout[i]!.toString(id);
+      r[k.fee] = nodes.fee[i]!.toString(id);
+      const reasons = nodes.reasons[i]!.get(id);
+      r[k.stop] = reasons === undefined ? '' : [...reasons].sort().join(',');
+    }
     graph.addNode(key, a);
   }
+  useHashedAdjacency(graph);
 
-  for (const e of edges) {
-    const t = e.transfer;
-    let max = 0n;
+  for (let e = 0; e < m; e++) {
+    const t = records[e]!;
+    const hop = taint.hop[e]!;
+    const tainted = hop >= 0;
+    // For drawing only: log-scaled largest tainted amount (float rounding of the amount is fine here).
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const v = +(taint.amounts[i]![e] ?? '0');
+      if (v > max) max = v;
+    }
     const a: FlowEdgeAttributes = {
       transfer: t.id,
       txid: t.txid,
       asset: t.asset,
-      kind: e.input ? 'input' : t.kind,
+      kind: e >= inputFrom ? 'input' : t.kind,
       amount: t.amount,
       time: t.time,
       height: t.height,
-      hop: e.taint?.hop ?? txHop.get(t.txid) ?? 0,
-      tainted: e.taint !== undefined,
-      rule: e.taint?.rule ?? '',
-      confidence: e.taint?.confidence ?? 0,
+      hop: tainted ? hop : (txHop.get(t.txid) ?? 0),
+      tainted,
+      rule: tainted ? taint.rule[e]! : '',
+      confidence: tainted ? taint.confidence[e]! : 0,
       evidence: t.evidence.join(' '),
       memo: t.memo ?? '',
-      drawWeight: 0,
+      drawWeight: max > 0 ? Math.round(Math.log10(max + 1) * 1000) / 1000 : 0,
     };
     const r = a as Record<string, unknown>;
-    policies.forEach((p, i) => {
-      const v = e.taint?.amounts[i] ?? '0';
-      r[`taint_${p}`] = v;
-      const b = BigInt(v);
-      if (b > max) max = b;
-    });
-    a.drawWeight = max > 0n ? Math.round(Math.log10(Number(max) + 1) * 1000) / 1000 : 0;
-    graph.addDirectedEdgeWithKey(e.key, e.source, e.target, a);
+    for (let i = 0; i < n; i++) r[names[i]!.taint] = taint.amounts[i]![e] ?? '0';
+    graph.addDirectedEdgeWithKey(t.id, nodes.keys[source[e]!]!, nodes.keys[target[e]!]!, a);
   }
   return graph;
 }
 
-function newAcc(kind: NodeAcc['kind'], address: string, n: number, zeros: () => bigint[]): NodeAcc {
-  return {
-    kind,
-    address,
-    members: new Set(),
-    label: undefined,
-    seed: false,
-    hop: -1,
-    firstTime: -1,
-    lastTime: -1,
-    received: 0n,
-    sent: 0n,
-    in: zeros(),
-    out: zeros(),
-    stopped: zeros(),
-    cashout: zeros(),
-    fee: zeros(),
-    reasons: Array.from({ length: n }, () => new Set<string>()),
-  };
+/**
+ * Speed-up for big graphs that looks into graphology 0.26 internals, guarded (it does nothing if they are not as
+ * expected) and without any change of behaviour. graphology keeps each node's neighbours in objects keyed by neighbour
+ * key (`in`, `out`), created as `{}`: V8 then builds hidden classes along each node's own sequence of address keys,
+ * which makes adding a million edges several times slower and the heap bigger. Objects made from `Object.create(null)`
+ * start as hash tables; given back `Object.prototype`, they are plain objects like `{}` to every reader. Call it
+ * before the first edge is added.
+ */
+function useHashedAdjacency(graph: FlowGraph): void {
+  const nodes = (graph as unknown as { _nodes?: unknown })._nodes;
+  if (!(nodes instanceof Map) || graph.size > 0) return;
+  const hashed = () => Object.setPrototypeOf(Object.create(null), Object.prototype) as Record<string, unknown>;
+  const isEmpty = (o: unknown) => typeof o === 'object' && o !== null && Object.keys(o).length === 0;
+  for (const data of nodes.values() as Iterable<{ in?: unknown; out?: unknown }>) {
+    if (!isEmpty(data.in) || !isEmpty(data.out)) return;
+    data.in = hashed();
+    data.out = hashed();
+  }
 }
 
 function betterLabel(a: LabelRecord, b: LabelRecord): boolean {

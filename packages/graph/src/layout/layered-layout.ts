@@ -145,8 +145,9 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
       }
       bary[v] = sw > 0 ? sp / sw : pos[v]!;
     }
+    // The column is in position order and the sort is stable: ties in barycentre keep their order.
     const members = Array.from(col.subarray(a, b));
-    members.sort((x, y) => bary[x]! - bary[y]! || pos[x]! - pos[y]! || x - y);
+    members.sort((x, y) => bary[x]! - bary[y]!);
     for (let j = 0; j < members.length; j++) col[a + j] = members[j]!;
     setPositions(l);
   };
@@ -164,6 +165,7 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
   const groupSum = new Float64Array(n);
   const groupCount = new Int32Array(n);
   const placedTree = new Int32Array(n + 1);
+  const centre = new Float64Array(n);
   for (let l = 0; l < layers; l++) {
     const a = colStart[l]!;
     const b = colStart[l + 1]!;
@@ -186,15 +188,17 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
         groupCount[best]!++;
       }
     }
-    const members = Array.from(col.subarray(a, b), (v, j) => ({ v, j }));
-    const centre = (v: number, j: number) => {
-      const f = feeder[v]!;
-      return f >= 0 ? Math.abs(j - groupSum[f]! / groupCount[f]!) : 0;
-    };
-    members.sort((p, q) => prio[q.v]! - prio[p.v]! || centre(p.v, p.j) - centre(q.v, q.j) || p.j - q.j);
+    // Placement order: ranks in the column (j), heaviest feeder edge first, then nearest the middle of its siblings.
+    for (let j = 0; j < size; j++) {
+      const f = feeder[col[a + j]!]!;
+      centre[j] = f >= 0 ? Math.abs(j - groupSum[f]! / groupCount[f]!) : 0;
+    }
+    const ranks = Array.from({ length: size }, (_, j) => j);
+    ranks.sort((p, q) => prio[col[a + q]!]! - prio[col[a + p]!]! || centre[p]! - centre[q]! || p - q);
     placedTree.fill(0, 0, size + 1);
     let placedCount = 0;
-    for (const { v, j } of members) {
+    for (const j of ranks) {
+      const v = col[a + j]!;
       // nearest placed node above (order < j) and below (order > j), found on a Fenwick tree of placed ranks
       const before = prefix(placedTree, j);
       let lo = Number.NEGATIVE_INFINITY;
@@ -281,9 +285,29 @@ function kth(tree: Int32Array, size: number, k: number): number {
  * @example applyLayout(graph, layeredLayout(graph))
  */
 export function applyLayout(graph: FlowGraph, layout: Pick<LayeredLayout, 'nodes' | 'x' | 'y'>): void {
-  for (let v = 0; v < layout.nodes.length; v++) {
-    graph.mergeNodeAttributes(layout.nodes[v]!, { x: layout.x[v]!, y: layout.y[v]! });
+  const { nodes, x, y } = layout;
+  // Usually the layout is of this graph, in its node order: one pass over the nodes, no look-up by key.
+  let i = 0;
+  let sameOrder = nodes.length === graph.order;
+  if (sameOrder) {
+    graph.forEachNode((key) => {
+      if (nodes[i++] !== key) sameOrder = false;
+    });
   }
+  if (sameOrder) {
+    i = 0;
+    graph.updateEachNodeAttributes(
+      (_key, a) => {
+        a.x = x[i]!;
+        a.y = y[i]!;
+        i++;
+        return a;
+      },
+      { attributes: ['x', 'y'] },
+    );
+    return;
+  }
+  for (let v = 0; v < nodes.length; v++) graph.mergeNodeAttributes(nodes[v]!, { x: x[v]!, y: y[v]! });
 }
 
 /**
