@@ -255,6 +255,29 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in Chromium', () => {
     });
   });
 
+  it('shows an all-asset EVM trace one asset at a time, with amounts that add up within it', async () => {
+    const page = await open('trace=evm-anvil-exchange-drain');
+    let s = (await page.evaluate(() => JSON.parse(JSON.stringify(window.__fundflow)))) as State & {
+      assets: { id: string; symbol: string }[];
+      cashOuts: { address: string; amount: string }[];
+    };
+    expect(s.error).toBeNull();
+    expect(s.assets.map((a) => a.symbol).sort()).toEqual(['ETH', 'ODD', 'SDOL']);
+    expect(s.filters.asset).toBe('anvil:ETH');
+    const evm = parseTrace(readFileSync(join(ROOT, 'fixtures/evm-anvil-exchange-drain/expected.trace.json'), 'utf8'));
+    const ethCash = (evm.results.fifo?.summary.cashOuts ?? []).filter((c) => c.asset === 'anvil:ETH');
+    expect(s.cashOuts.map((c) => c.amount).sort()).toEqual(ethCash.map((c) => c.amount).sort());
+    const sdol = s.assets.find((a) => a.symbol === 'SDOL')!;
+    await page.selectOption('#asset', sdol.id);
+    await page.waitForFunction((id) => window.__fundflow?.filters.asset === id, sdol.id);
+    s = (await page.evaluate(() => JSON.parse(JSON.stringify(window.__fundflow)))) as typeof s;
+    const sdolCash = (evm.results.fifo?.summary.cashOuts ?? []).filter((c) => c.asset === sdol.id);
+    expect(s.cashOuts.map((c) => c.amount).sort()).toEqual(sdolCash.map((c) => c.amount).sort());
+    expect(new URL(page.url()).searchParams.get('asset')).toBe(sdol.id);
+    await page.screenshot({ path: join(OUT, 'evm-anvil-exchange-drain-sdol.png') });
+    await page.close();
+  });
+
   it('renders label names and NEM messages as text: no markup, no script, no dialog', async () => {
     const page = await open('trace=/trace.json');
     expect((await state(page)).error).toBeNull();

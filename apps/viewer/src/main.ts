@@ -1,5 +1,5 @@
 import { type PolicyName, parseTrace } from '@fundflow/core';
-import { flowByHop, forceLayout, formatUnits } from '@fundflow/graph';
+import { assetView, flowByHop, forceLayout, formatUnits, traceAssets } from '@fundflow/graph';
 import Sigma from 'sigma';
 import { extremityArrow, pathCurved, pathLine } from 'sigma/rendering';
 import type { EdgeDisplayData, NodeDisplayData } from 'sigma/types';
@@ -320,7 +320,7 @@ function syncTestState(): void {
     search,
     from: timeFrom ?? null,
     to: timeTo ?? null,
-    asset: asset ?? null,
+    asset: asset ?? viewAsset ?? null,
     dust: (hideDust ? dustThreshold() : 0n).toString(),
     hideLabelled,
   };
@@ -361,7 +361,7 @@ function writeUrl(): void {
   set('q', search || undefined);
   set('from', timeFrom?.toString());
   set('to', timeTo?.toString());
-  set('asset', asset);
+  set('asset', asset ?? viewAsset);
   set('dust', hideDust ? 'hide' : undefined);
   set('labelled', hideLabelled ? 'hide' : undefined);
   window.history.replaceState(null, '', u);
@@ -426,11 +426,19 @@ function fail(e: unknown): void {
   test.ready = true;
 }
 
-function show(text: string, name: string, fileName: string): void {
+/** The asset shown of an all-asset trace (undefined for single-asset traces). */
+let viewAsset: string | undefined;
+
+function show(text: string, name: string, fileName: string, chosenAsset?: string): void {
   const t0 = performance.now();
   const parsed = parseTrace(text);
   const t1 = performance.now();
-  const model = buildViewModel(parsed);
+  // All-asset traces are shown one asset at a time (amounts of different assets never add up): `?asset=` or the
+  // trace's own asset first.
+  const ids = parsed.assets ? traceAssets(parsed) : undefined;
+  const wantedAsset = chosenAsset ?? new URL(window.location.href).searchParams.get('asset') ?? '';
+  viewAsset = ids ? (ids.includes(wantedAsset) ? wantedAsset : ids[0]) : undefined;
+  const model = buildViewModel(viewAsset !== undefined ? assetView(parsed, viewAsset) : parsed, parsed);
   const t2 = performance.now();
   vm = model;
   panelCache = new Map();
@@ -498,12 +506,17 @@ function setupFilterInputs(model: ViewModel, params: URLSearchParams): void {
   assetBox.hidden = model.assets.length < 2;
   fill(
     assetSelect,
-    el('option', { value: '' }, 'all assets'),
+    ...(model.perAsset ? [] : [el('option', { value: '' }, 'all assets')]),
     ...model.assets.map((a) => el('option', { value: a.id }, `${a.symbol} (${a.transfers})`)),
   );
-  const wantedAsset = params.get('asset');
-  asset = model.assets.some((a) => a.id === wantedAsset) ? (wantedAsset ?? undefined) : undefined;
-  assetSelect.value = asset ?? '';
+  if (model.perAsset) {
+    asset = undefined;
+    assetSelect.value = viewAsset ?? '';
+  } else {
+    const wantedAsset = params.get('asset');
+    asset = model.assets.some((a) => a.id === wantedAsset) ? (wantedAsset ?? undefined) : undefined;
+    assetSelect.value = asset ?? '';
+  }
 
   const dust = BigInt(model.trace.params.minAmount);
   dustInput.disabled = dust === 0n;
@@ -936,7 +949,15 @@ function applyFilters(): void {
     timeTo = to < range.max ? to : undefined;
   }
   showTimes();
-  asset = assetSelect.value === '' ? undefined : assetSelect.value;
+  if (vm.perAsset) {
+    // Another asset of an all-asset trace: a model of its own.
+    if (assetSelect.value !== viewAsset) {
+      show(loadedText, traceName ?? '', loadedName, assetSelect.value);
+      return;
+    }
+  } else {
+    asset = assetSelect.value === '' ? undefined : assetSelect.value;
+  }
   hideDust = dustInput.checked && !dustInput.disabled;
   hideLabelled = labelledInput.checked;
   visibility = computeVisibility(vm.graph, currentFilters());

@@ -34,17 +34,23 @@ export interface ViewModel {
   symbol: string;
   /** Per policy: transfer id → the edge record that policy traced on it. */
   edgeRecords: Map<PolicyName, Map<string, EdgeRecord>>;
-  /** Assets of the transfers, most transfers first (one for most traces). */
+  /** Assets of the transfers, most transfers first (one for most traces); of the whole trace when `perAsset`. */
   assets: AssetInfo[];
+  /**
+   * An all-asset trace (EVM with `--asset all`): the model holds one asset's part of it (`assetView`), since amounts of
+   * different assets never add up; the asset picker switches between the parts.
+   */
+  perAsset: boolean;
   /** Earliest and latest transfer time; undefined without transfers. */
   timeRange: { min: number; max: number } | undefined;
 }
 
 /**
- * Builds the address-level graph of a trace with @fundflow/graph and lays it out by hop (seeds in column 0).
+ * Builds the address-level graph of a trace with @fundflow/graph and lays it out by hop (seeds in column 0). For one
+ * asset of an all-asset trace pass `assetView(whole, id)` and the whole trace (its asset list feeds the picker).
  * @example const vm = buildViewModel(parseTrace(text)); vm.graph.order
  */
-export function buildViewModel(trace: TraceFile): ViewModel {
+export function buildViewModel(trace: TraceFile, whole: TraceFile = trace): ViewModel {
   const graph = buildGraph(trace, { level: 'address' });
   // Deep fan-outs make tall columns: widen the hop gap so the drawing reads left to right on a landscape screen.
   const layout = layeredLayout(graph, { x: 'hop' });
@@ -70,7 +76,8 @@ export function buildViewModel(trace: TraceFile): ViewModel {
     decimals: trace.asset.decimals,
     symbol: trace.asset.symbol,
     edgeRecords,
-    assets: assetsOf(trace),
+    assets: assetsOf(whole),
+    perAsset: whole.assets !== undefined,
     timeRange: timeBounds(trace),
   };
 }
