@@ -14,12 +14,11 @@ import {
   type Transport,
   traceForward,
 } from '@fundflow/core';
-import { loadCassette } from '@fundflow/core/node';
+import { freePortForTest, loadCassette } from '@fundflow/core/node';
 import { describeChainSourceConformance } from '@fundflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CoreRpcSource } from './core-rpc-source';
 import { SqliteSpendIndex } from './spend-index';
-import { freePortForTest } from '@fundflow/core/node';
 
 // The real-node fixture: litecoind 0.21 -regtest answers recorded by packages/bitcoin/scripts/ltc-regtest-scenario.ts.
 const CASE = fileURLToPath(new URL('../../../fixtures/ltc-regtest-exchange-drain/', import.meta.url));

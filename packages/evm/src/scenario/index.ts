@@ -1,3 +1,4 @@
+export { compareWithGroundTruth, expectedFromGroundTruth, truthAssetId } from './expected';
 export { FifoLedger, type FifoLedgerOptions, type Run } from './fifo-ledger';
 export type {
   AssetAmounts,
@@ -9,4 +10,3 @@ export type {
   EvmScenarioSwap,
   EvmScenarioTx,
 } from './ground-truth';
-export { compareWithGroundTruth, expectedFromGroundTruth, truthAssetId } from './expected';
