@@ -39,4 +39,23 @@ describe('fundflow replay / verify on the anvil EVM exchange drain (recorded fro
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).verified).toBe(true);
   });
+
+  it('exports and reports an all-asset trace one asset at a time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ff-evm-export-'));
+    const truth = JSON.parse(readFileSync(join(CASE, 'ground-truth.json'), 'utf8')) as EvmGroundTruth;
+    const sdol = `anvil:${truth.assets.SDOL!.contract}`;
+    const file = join(CASE, 'expected.trace.json');
+    const r = await runCli(['export', file, '--format', 'csv', '--asset', sdol, '-o', join(dir, 'sdol'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const edges = readFileSync(join(dir, 'sdol.edges.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(edges.length).toBeGreaterThan(0);
+    for (const line of edges) expect(line).toContain(sdol);
+    const bad = await runCli(['export', file, '--asset', 'anvil:0xnope', '-o', join(dir, 'x')]);
+    expect(bad.code).toBe(2);
+    const report = await runCli(['report', file, '-o', join(dir, 'report')]);
+    expect(report.code, report.stderr).toBe(0);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    for (const symbol of ['ETH', 'SDOL', 'ODD']) expect(md).toContain(`## Where the money went — ${symbol}`);
+    expect(md).toContain('ODD (raw units)');
+  });
 });

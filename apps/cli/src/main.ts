@@ -176,6 +176,7 @@ Examples:
       '-o, --out <path>',
       'output path (default: beside the trace; csv writes <out>.nodes.csv and <out>.edges.csv)',
     )
+    .option('--asset <id>', "all-asset traces: the asset to export (default: the trace's own asset)")
     .option('--json', 'print what was written as JSON on stdout')
     .addHelpText(
       'after',

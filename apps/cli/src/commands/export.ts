@@ -1,5 +1,6 @@
 import { basename, dirname, join } from 'node:path';
-import { FundflowError, POLICIES, type PolicyName } from '@fundflow/core';
+import { FundflowError, POLICIES, type PolicyName, type TraceFile } from '@fundflow/core';
+import { assetView, traceAssets } from '@fundflow/graph';
 import {
   EXPORT_FORMATS,
   type ExportFormat,
@@ -16,6 +17,7 @@ export interface ExportOptions {
   level: string;
   layout: string;
   out?: string;
+  asset?: string;
 }
 
 export interface ExportResult {
@@ -33,12 +35,32 @@ export function exportCommand(file: string, o: ExportOptions): ExportResult {
   const format = choice('--format', o.format, EXPORT_FORMATS);
   const level = choice('--level', o.level, GRAPH_LEVELS);
   const layout = choice('--layout', o.layout, LAYOUTS);
-  const trace = readTraceFile(file);
+  const trace = oneAsset(readTraceFile(file), o.asset);
   const graph = graphOf(trace, level, layout);
   const base = o.out !== undefined ? stripExtension(o.out, format) : defaultBase(file);
   const files = writeExport(graph, trace, format, base);
   process.stderr.write(`${graph.order} nodes, ${graph.size} edges (${level} level) → ${files.join(', ')}\n`);
   return { format, level, files, nodes: graph.order, edges: graph.size };
+}
+
+/**
+ * An all-asset trace is exported one asset at a time (node totals of different assets never add up): `--asset`, or
+ * the trace's own asset with a note naming the others.
+ */
+function oneAsset(trace: TraceFile, asset: string | undefined): TraceFile {
+  const ids = traceAssets(trace);
+  if (asset !== undefined && !ids.includes(asset)) {
+    throw new FundflowError('INVALID_ARGUMENT', `--asset must be one of ${ids.join(', ')} (got ${asset})`, {
+      details: { asset },
+    });
+  }
+  if (!trace.assets) return trace;
+  const id = asset ?? trace.asset.id;
+  const others = ids.filter((x) => x !== id);
+  if (asset === undefined && others.length > 0) {
+    process.stderr.write(`exporting ${id}; this trace also holds ${others.join(', ')} (--asset <id>)\n`);
+  }
+  return assetView(trace, id);
 }
 
 export interface ReportCommandOptions {
