@@ -13,7 +13,7 @@ interface CaseEntry {
 }
 
 /** Every fixtures/<case>/ with a case.json and an expected.trace.json, sorted by name. */
-function readCases(): { entry: CaseEntry; path: string }[] {
+function readCases(): { entry: CaseEntry; path: string; dir: string }[] {
   return readdirSync(FIXTURES, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
@@ -30,13 +30,24 @@ function readCases(): { entry: CaseEntry; path: string }[] {
         description: String(c.description ?? ''),
         file: `cases/${name}.trace.json`,
       };
-      return [{ entry, path: trace }];
+      return [{ entry, path: trace, dir }];
     });
+}
+
+/** The files of a case that "Expand one hop" fetches: `cases/<name>/{case,cassette,manifest}.json`. */
+function caseFiles(c: { entry: CaseEntry; dir: string }): { fileName: string; path: string }[] {
+  const files = [{ fileName: `cases/${c.entry.name}/case.json`, path: join(c.dir, 'case.json') }];
+  for (const f of ['cassette.json', 'manifest.json']) {
+    const path = join(c.dir, 'cassette', f);
+    if (existsSync(path)) files.push({ fileName: `cases/${c.entry.name}/${f}`, path });
+  }
+  return files;
 }
 
 /**
  * Bundles the fixture cases with the viewer: `cases/index.json` (name, chain, description) and
- * `cases/<name>.trace.json`, served by the dev server and written into the build, so the viewer works offline.
+ * `cases/<name>.trace.json`, and for "Expand one hop" `cases/<name>/case.json` with the case's recorded cassette
+ * (`cassette.json`, `manifest.json`); served by the dev server and written into the build, so the viewer works offline.
  */
 function fixtureCases(): Plugin {
   return {
@@ -51,7 +62,9 @@ function fixtureCases(): Plugin {
             ? JSON.stringify(cases.map((c) => c.entry))
             : (() => {
                 const hit = cases.find((c) => `/${c.entry.file}` === url);
-                return hit !== undefined ? readFileSync(hit.path, 'utf8') : undefined;
+                if (hit !== undefined) return readFileSync(hit.path, 'utf8');
+                const file = cases.flatMap(caseFiles).find((f) => `/${f.fileName}` === url);
+                return file !== undefined ? readFileSync(file.path, 'utf8') : undefined;
               })();
         if (body === undefined) return next();
         res.setHeader('content-type', 'application/json');
@@ -67,6 +80,9 @@ function fixtureCases(): Plugin {
       });
       for (const c of cases) {
         this.emitFile({ type: 'asset', fileName: c.entry.file, source: readFileSync(c.path, 'utf8') });
+        for (const f of caseFiles(c)) {
+          this.emitFile({ type: 'asset', fileName: f.fileName, source: readFileSync(f.path, 'utf8') });
+        }
       }
     },
   };

@@ -1,11 +1,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTrace } from '@fundflow/core';
-import { buildGraph, flowByHop, formatUnits } from '@fundflow/graph';
+import { parseTrace, replaying } from '@fundflow/core';
+import { loadCassette } from '@fundflow/core/node';
+import { JsonRpcSource } from '@fundflow/evm';
+import { assetView, buildGraph, flowByHop, formatUnits, traceAssets } from '@fundflow/graph';
+import { NisSource } from '@fundflow/nem';
 import { buildViewer, startViewerServer, type ViewerServer } from '@fundflow/viewer/serve';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOutgoing } from '../../apps/viewer/src/expand';
 import {
   buildViewModel,
   cashOutRows,
@@ -55,6 +59,16 @@ interface State {
   searchHits: string[];
   path: { nodes: string[]; edges: string[]; carried: string } | null;
 }
+
+interface Expanded {
+  nodes: string[];
+  edges: string[];
+  running: boolean;
+  message: string | null;
+  error: boolean;
+}
+const expanded = (page: Page) =>
+  page.evaluate(() => JSON.parse(JSON.stringify(window.__fundflow.expanded)) as Expanded);
 
 const state = (page: Page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__fundflow)) as State);
 
@@ -278,6 +292,48 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in Chromium', () => {
     await page.close();
   });
 
+  it('expands an EVM address (JsonRpcSource over the cassette): new counterparties in the next column', async () => {
+    const evmCase = 'evm-anvil-exchange-drain';
+    const evm = parseTrace(readFileSync(join(ROOT, 'fixtures', evmCase, 'expected.trace.json'), 'utf8'));
+    // A traced address whose outgoing transfers the tracer read (the middle fifo edge's sender).
+    const fifo = evm.results.fifo!.edges;
+    const node = evm.transfers.find((t) => t.id === fifo[Math.floor(fifo.length / 2)]!.transfer)!.from;
+    const source = new JsonRpcSource({
+      url: 'http://127.0.0.1:18545',
+      chain: 'anvil',
+      transport: replaying(await loadCassette(join(ROOT, 'fixtures', evmCase, 'cassette'))),
+      capabilities: { history: 'trace_filter', internal: 'debug_trace' },
+    });
+    const read = await readOutgoing(source, node, evm);
+    // The viewer shows the first asset of an all-asset trace.
+    const shown = buildViewModel(assetView(evm, traceAssets(evm)[0]!), evm).graph;
+    const fresh = read.filter((t) => !shown.hasEdge(t.id));
+    const freshNodes = [...new Set(fresh.map((t) => t.to))].filter((n) => !shown.hasNode(n));
+
+    const page = await open(`trace=${evmCase}&node=${node}`);
+    await page.click('#expand');
+    await page.waitForFunction(() => !window.__fundflow.expanded.running && window.__fundflow.expanded.message, null, {
+      timeout: 60_000,
+    });
+    const after = await expanded(page);
+    expect(after.error, after.message ?? '').toBe(false);
+    expect([...after.edges].sort()).toEqual(fresh.map((t) => t.id).sort());
+    expect([...after.nodes].sort()).toEqual(freshNodes.sort());
+    const positions = await page.evaluate(() => window.__fundflow.positions());
+    for (const n of after.nodes) expect(positions[n]!.x, n).toBeGreaterThan(positions[node]!.x);
+    const s = await state(page);
+    expect(s.visible.edges).toBe(shown.size + fresh.length);
+    await page.screenshot({ path: join(OUT, 'evm-expanded.png') });
+
+    // A bitcoin-rpc case cannot be expanded in a browser: said so in the panel.
+    await page.goto(`${server.url}?trace=ltc-regtest-exchange-drain&node=rltc1qmjxcup3yc3vyhdt5s5l0zmv3xqlkdvn8m8hcag`);
+    await page.waitForFunction(() => window.__fundflow?.ready === true, null, { timeout: 15_000 });
+    await page.click('#expand');
+    await page.waitForFunction(() => window.__fundflow.expanded.error, null, { timeout: 30_000 });
+    expect(await page.locator('#expand-status').textContent()).toContain('bitcoin-rpc');
+    await page.close();
+  });
+
   it('renders label names and NEM messages as text: no markup, no script, no dialog', async () => {
     const page = await open('trace=/trace.json');
     expect((await state(page)).error).toBeNull();
@@ -482,6 +538,67 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in Chromium', () => {
       await page.waitForFunction(() => window.__fundflow.layout === 'layered');
       expect(await page.evaluate(() => window.__fundflow.positions())).toEqual(layered);
       expect(page.url()).not.toContain('layout=');
+      await page.close();
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('expands a node by one hop from the cassette, offline; a request not recorded shows FIXTURE_MISSING', async () => {
+      // The same reads in Node: the case's source over its replayed cassette, as the tracer read the attacker.
+      const cassette = await loadCassette(join(ROOT, 'fixtures', CASE, 'cassette'));
+      const source = new NisSource({
+        baseUrl: 'http://simulated-nis1.invalid:7890',
+        network: 'mainnet',
+        transport: replaying(cassette),
+      });
+      const read = await readOutgoing(source, ATTACKER, trace);
+      const ref = buildGraph(trace, { level: 'address' });
+      const fresh = read.filter((t) => !ref.hasEdge(t.id));
+      const freshNodes = [...new Set(fresh.map((t) => t.to))].filter((n) => !ref.hasNode(n));
+      expect(read.length).toBeGreaterThan(0);
+
+      const page = await open(`trace=${CASE}&node=${ATTACKER}`);
+      expect((await expanded(page)).edges).toEqual([]);
+      await page.click('#expand');
+      await page.waitForFunction(
+        () => !window.__fundflow.expanded.running && window.__fundflow.expanded.message,
+        null,
+        {
+          timeout: 60_000,
+        },
+      );
+      const after = await expanded(page);
+      expect(after.error, after.message ?? '').toBe(false);
+      expect([...after.edges].sort()).toEqual(fresh.map((t) => t.id).sort());
+      expect([...after.nodes].sort()).toEqual(freshNodes.sort());
+      expect(after.message).toContain(`${read.length} transfers read`);
+      const s = await state(page);
+      expect([s.nodes, s.edges]).toEqual([ref.order + freshNodes.length, ref.size + fresh.length]);
+      // The panel lists them as not traced, and the transfers already in the graph are not added twice.
+      if (fresh.length > 0) {
+        expect(await page.locator('#expanded tr.expanded').count()).toBe(fresh.length);
+        expect(await page.locator('#expanded').textContent()).toContain('not traced');
+      }
+      expect(await page.locator('#expand-status').textContent()).toContain(`${fresh.length} new edges`);
+      await page.click('#expand');
+      await page.waitForFunction(() => !window.__fundflow.expanded.running, null, { timeout: 60_000 });
+      expect((await expanded(page)).edges.length).toBe(fresh.length);
+      await page.screenshot({ path: join(OUT, 'expanded.png') });
+
+      // A cash-out exchange account: the tracer stopped there, so its history is not in the cassette.
+      const cashOut = cashOutRows(trace, 'fifo')[0]!.address;
+      await page.locator(`#cashouts button[title="${cashOut}"]`).first().click();
+      await page.waitForFunction((n) => window.__fundflow.selected === n, cashOut);
+      await page.click('#expand');
+      await page.waitForFunction(() => !window.__fundflow.expanded.running && window.__fundflow.expanded.error, null, {
+        timeout: 60_000,
+      });
+      const status = (await page.locator('#expand-status').textContent()) ?? '';
+      expect(status).toContain('not in the recorded case (FIXTURE_MISSING): GET ');
+      expect(status).toContain(cashOut);
+      expect((await expanded(page)).edges.length).toBe(fresh.length);
+      // Still responsive: select another node, the panel follows.
+      await clickNode(page, ATTACKER);
+      expect(await page.locator('#address').textContent()).toBe(ATTACKER);
       await page.close();
       expect(pageErrors).toEqual([]);
     });

@@ -31,7 +31,7 @@ function newestMtime(path: string): number {
   if (!s.isDirectory()) return s.mtimeMs;
   let newest = s.mtimeMs;
   for (const name of readdirSync(path)) {
-    if (name === 'node_modules' || name === 'cassette') continue;
+    if (name === 'node_modules') continue;
     newest = Math.max(newest, newestMtime(join(path, name)));
   }
   return newest;

@@ -1,9 +1,18 @@
-import { type PolicyName, parseTrace } from '@fundflow/core';
+import { type ChainSource, type PolicyName, parseTrace } from '@fundflow/core';
 import { assetView, flowByHop, forceLayout, formatUnits, traceAssets } from '@fundflow/graph';
 import Sigma from 'sigma';
 import { extremityArrow, pathCurved, pathLine } from 'sigma/rendering';
 import type { EdgeDisplayData, NodeDisplayData } from 'sigma/types';
 import { byId, el, fill } from './dom';
+import {
+  addExpansion,
+  caseSource,
+  EXPANDED_RULE,
+  type ExpandedTransfer,
+  expandErrorText,
+  loadCaseCassette,
+  readNextHop,
+} from './expand';
 import { type Explorer, explorerFor } from './explorer';
 import { type LabelCandidate, type LabelPlacement, placeLabels } from './labels';
 import {
@@ -74,6 +83,11 @@ export interface ViewerTestState {
   /** Name of the explorer the panel links to (`mempool.space`, …); null when the chain has none. */
   explorer: string | null;
   /**
+   * "Expand one hop": the nodes and edges (transfer ids) added as expanded, not traced; whether an expansion runs;
+   * the last expansion's message (progress, result or error) and whether it was an error.
+   */
+  expanded: { nodes: string[]; edges: string[]; running: boolean; message: string | null; error: boolean };
+  /**
    * performance.now() when the first frame of the current trace with the graph drawn was on screen (sigma's first
    * render, then the compositor frame that carries it: see `afterPresented`); null before.
    */
@@ -116,6 +130,9 @@ const FORCED_LABELS = new Set(['victim', 'attacker']);
 const MAX_FORCED_HITS = 25;
 const CLEAN_EDGE = '#c9ced4';
 const PATH_EDGE = '#c0182a';
+/** Expanded, not traced: grey, apart from the traced (red) and clean (light grey) edges. */
+const EXPANDED_EDGE = 'rgba(110, 117, 125, 0.8)';
+const EXPANDED_NODE = '#8a9099';
 const MAX_TRANSFER_ROWS = 300;
 const MAX_PNG_SIDE = 8192;
 /** Above this many edges, edges are drawn straight (no curved parallel edges). */
@@ -203,6 +220,15 @@ let baseEdgeSize = new Map<string, number>();
 /** Nodes kept bright while a search or a path shows (undefined: all) and the path's edges; read by the reducers. */
 let focus: Set<string> | undefined;
 let pathEdges = new Set<string>();
+/** "Expand one hop" state of the open trace: added nodes, added edges (transfer id → transfer), per-node messages. */
+let expandedNodes = new Set<string>();
+let expandedEdges = new Map<string, ExpandedTransfer>();
+let expandNotes = new Map<string, { text: string; error: boolean }>();
+let expanding: { node: string; run: number } | undefined;
+let expandRuns = 0;
+let lastExpandNote: { text: string; error: boolean } | undefined;
+/** Per bundled case: its source over the replayed cassette (fetched and verified once). */
+const caseSources = new Map<string, Promise<ChainSource>>();
 let frameLog: [number, number, number][] | undefined;
 /** Resolvers of `nextFrame()` waiting for the next sigma render to reach the screen. */
 let frameWaiters: ((at: number) => void)[] = [];
@@ -228,6 +254,7 @@ const test: ViewerTestState = {
   cashOuts: [],
   hopFlow: [],
   explorer: null,
+  expanded: { nodes: [], edges: [], running: false, message: null, error: false },
   firstFrameAt: null,
   frames: 0,
   timings: null,
@@ -341,6 +368,13 @@ function syncTestState(): void {
         }))
       : [];
   test.explorer = explorer?.name ?? null;
+  test.expanded = {
+    nodes: [...expandedNodes],
+    edges: [...expandedEdges.keys()],
+    running: expanding !== undefined,
+    message: lastExpandNote?.text ?? null,
+    error: lastExpandNote?.error ?? false,
+  };
 }
 
 function setStatus(text: string, error = false): void {
@@ -442,6 +476,11 @@ function show(text: string, name: string, fileName: string, chosenAsset?: string
   const t2 = performance.now();
   vm = model;
   panelCache = new Map();
+  expandedNodes = new Set();
+  expandedEdges = new Map();
+  expandNotes = new Map();
+  expanding = undefined;
+  lastExpandNote = undefined;
   loadedText = text;
   loadedName = fileName;
   traceName = name;
@@ -572,7 +611,13 @@ function focusSet(): Set<string> | undefined {
   if (hits.size === 0 && path === undefined) return undefined;
   const f = new Set(hits);
   for (const n of path?.nodes ?? []) f.add(n);
-  if (selected !== undefined) f.add(selected);
+  if (selected !== undefined) {
+    f.add(selected);
+    for (const t of expandedEdges.values()) {
+      if (t.from === selected) f.add(t.to);
+      else if (t.to === selected) f.add(t.from);
+    }
+  }
   return f;
 }
 
@@ -614,7 +659,7 @@ function createRenderer(model: ViewModel, target: HTMLElement): Renderer {
     const a = graph.getEdgeAttributes(edge);
     const traced = policy !== undefined && (a[`taint_${policy}`] ?? '0') !== '0';
     const out: Partial<EdgeDisplayData> = {
-      color: traced ? TAINTED_EDGE : CLEAN_EDGE,
+      color: traced ? TAINTED_EDGE : expandedEdges.has(edge) ? EXPANDED_EDGE : CLEAN_EDGE,
       size: baseEdgeSize.get(edge) ?? 1,
     };
     if (!big) out.parallelPath = 'curved';
@@ -623,7 +668,8 @@ function createRenderer(model: ViewModel, target: HTMLElement): Renderer {
       out.color = PATH_EDGE;
       out.size = Math.max(2.5, out.size ?? 1);
       out.zIndex = 2;
-    } else if (focus !== undefined) {
+    } else if (focus !== undefined && !(expandedEdges.has(edge) && graph.hasExtremity(edge, selected ?? ''))) {
+      // The selected node's expanded edges stay grey-dark: the expansion is what the analyst just asked for.
       out.color = DIM_EDGE;
     }
     return out;
@@ -1060,7 +1106,15 @@ function renderPanel(): void {
     });
   });
   const parts: Node[] = [
-    el('h2', {}, a.seed ? 'Seed address' : `Address · hop ${a.hop}`),
+    el(
+      'h2',
+      {},
+      a.seed
+        ? 'Seed address'
+        : expandedNodes.has(selected)
+          ? 'Address · expanded, not traced'
+          : `Address · hop ${a.hop}`,
+    ),
     el('p', {}, el('span', { class: 'mono', id: 'address' }, address), ' ', copy),
   ];
   if (explorer !== undefined) {
@@ -1071,6 +1125,7 @@ function renderPanel(): void {
   }
 
   const labels = labelsOf(model.trace, address);
+  parts.push(...expandSection(model, selected));
   parts.push(el('h2', {}, 'Labels'));
   if (labels.length === 0) parts.push(el('p', { class: 'hint' }, 'No label.'));
   else {
@@ -1196,7 +1251,180 @@ function renderPanel(): void {
   parts.push(table);
   if (rows.length > MAX_TRANSFER_ROWS)
     parts.push(el('p', { class: 'hint' }, `… ${rows.length - MAX_TRANSFER_ROWS} more`));
+  parts.push(...expandedTable(model, address));
   fill(panel, ...parts);
+}
+
+// ---- expand one hop ------------------------------------------------------------------------------------------------
+
+/** The open trace is a bundled case (its cassette is in the build). */
+function openCase(): string | undefined {
+  return traceName !== null && cases.some((c) => c.name === traceName) ? traceName : undefined;
+}
+
+/** The panel's "Expand one hop" button and status line. */
+function expandSection(model: ViewModel, address: string): Node[] {
+  const note = expandNotes.get(address);
+  const button = el('button', { type: 'button', id: 'expand' }, 'Expand one hop');
+  const caseName = openCase();
+  button.disabled = expanding !== undefined || caseName === undefined;
+  button.addEventListener('click', () => void expandNode(model, address));
+  const status = el(
+    'p',
+    { id: 'expand-status', class: note?.error ? 'error' : 'hint' },
+    note?.text ??
+      (caseName === undefined
+        ? 'Expanding reads the recorded cassette of a bundled case: open one from the case list.'
+        : `Reads this address's next hop from the recorded case (${caseName}), offline.`),
+  );
+  return [el('p', {}, button), status];
+}
+
+/** The selected address's expanded transfers (not traced). */
+function expandedTable(model: ViewModel, address: string): Node[] {
+  const rows = [...expandedEdges.values()]
+    .filter((t) => t.from === address || t.to === address)
+    .sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (rows.length === 0) return [];
+  const table = el(
+    'table',
+    { id: 'expanded' },
+    el(
+      'tr',
+      {},
+      el('th', {}, 'time'),
+      el('th', {}, ''),
+      el('th', {}, 'amount'),
+      el('th', {}, 'counterparty'),
+      el('th', {}, 'tx'),
+    ),
+  );
+  for (const t of rows.slice(0, MAX_TRANSFER_ROWS)) {
+    const out = t.from === address;
+    table.append(
+      el(
+        'tr',
+        { class: 'expanded' },
+        el('td', {}, formatTime(t.time)),
+        el('td', {}, out ? 'out' : 'in'),
+        el('td', { class: 'num' }, assetAmount(t.amount, t.asset, model), el('br'), 'not traced'),
+        el('td', {}, nodeButton(out ? t.to : t.from)),
+        el('td', {}, el('span', { class: 'mono' }, t.txid)),
+      ),
+    );
+    if (t.memo !== '') table.append(el('tr', {}, el('td', { colspan: '5', class: 'memo' }, `message: ${t.memo}`)));
+  }
+  const parts: Node[] = [el('h2', {}, `Expanded, not traced (${rows.length})`), table];
+  if (rows.length > MAX_TRANSFER_ROWS)
+    parts.push(el('p', { class: 'hint' }, `… ${rows.length - MAX_TRANSFER_ROWS} more`));
+  return parts;
+}
+
+/** The open case's source over its replayed cassette (fetched, verified and built once per case). */
+function sourceFor(caseName: string): Promise<ChainSource> {
+  let p = caseSources.get(caseName);
+  if (p === undefined) {
+    p = (async () => {
+      const { spec, cassette } = await loadCaseCassette(caseName, async (url) => {
+        const res = await fetch(url);
+        if (!res.ok) throw new Error(`could not fetch ${url} (HTTP ${res.status})`);
+        return res.text();
+      });
+      return caseSource(spec, cassette);
+    })();
+    caseSources.set(caseName, p);
+    // A failure is not cached: the next click tries again.
+    p.catch(() => caseSources.delete(caseName));
+  }
+  return p;
+}
+
+function noteExpand(address: string, text: string, error = false): void {
+  const note = { text, error };
+  expandNotes.set(address, note);
+  lastExpandNote = note;
+  if (selected === address) {
+    const line = panel.querySelector('#expand-status');
+    if (line !== null) {
+      line.textContent = text;
+      line.className = error ? 'error' : 'hint';
+    }
+  }
+  syncTestState();
+}
+
+/**
+ * Reads `address`'s next hop from the open case's cassette through the chain's source and adds what is new as
+ * "expanded, not traced". Progress and errors go to the panel (and the status line while it runs).
+ */
+async function expandNode(model: ViewModel, address: string): Promise<void> {
+  const caseName = openCase();
+  if (vm !== model || expanding !== undefined || caseName === undefined) return;
+  const run = ++expandRuns;
+  expanding = { node: address, run };
+  const current = () => vm === model && expanding?.run === run;
+  const progress = (text: string) => {
+    if (!current()) return;
+    noteExpand(address, `expanding: ${text}…`);
+    setStatus(`expanding ${shortAddress(address)}: ${text}…`);
+  };
+  renderPanel();
+  progress('loading the recorded case');
+  // Let the status paint before the cassette is verified (a few MB of sha256).
+  await new Promise((done) => setTimeout(done, 0));
+  try {
+    const source = await sourceFor(caseName);
+    if (!current()) return;
+    progress('reading');
+    const transfers = await readNextHop(source, address, model.trace, model.graph, progress);
+    if (!current()) return;
+    const added = applyExpansion(model, address, transfers);
+    noteExpand(
+      address,
+      `${transfers.length} transfers read: ${added.edges} new edges, ${added.nodes} new nodes (${EXPANDED_RULE})` +
+        (added.known > 0 ? `; ${added.known} already in the graph` : ''),
+    );
+  } catch (e) {
+    if (current()) noteExpand(address, expandErrorText(e), true);
+  } finally {
+    if (current()) {
+      expanding = undefined;
+      const note = expandNotes.get(address);
+      renderPanel();
+      updateStatus();
+      if (note !== undefined) noteExpand(address, note.text, note.error);
+    }
+  }
+}
+
+/** Adds an expansion to the graph, the styles, the positions of both layouts and the visibility; redraws. */
+function applyExpansion(
+  model: ViewModel,
+  address: string,
+  transfers: ExpandedTransfer[],
+): { nodes: number; edges: number; known: number } {
+  const graph = model.graph;
+  const before = graph.getNodeAttributes(address);
+  const added = addExpansion(graph, address, transfers);
+  const byTransfer = new Map(transfers.map((t) => [t.id, t]));
+  for (const e of added.edges) {
+    expandedEdges.set(e, byTransfer.get(e)!);
+    baseEdgeSize.set(e, 1);
+  }
+  for (const n of added.nodes) {
+    expandedNodes.add(n);
+    const a = graph.getNodeAttributes(n);
+    baseNode.set(n, { color: EXPANDED_NODE, size: 4, label: nodeLabel(a) });
+    // Both layouts: the same offset from the expanded node.
+    for (const p of positions.values()) {
+      const from = p.get(address) ?? { x: before.x ?? 0, y: before.y ?? 0 };
+      p.set(n, { x: from.x + (a.x ?? 0) - (before.x ?? 0), y: from.y + (a.y ?? 0) - (before.y ?? 0) });
+    }
+  }
+  visibility = computeVisibility(graph, currentFilters());
+  hits = new Set(searchNodes(graph, search));
+  refresh();
+  return { nodes: added.nodes.length, edges: added.edges.length, known: added.known };
 }
 
 function renderCashOuts(): void {
