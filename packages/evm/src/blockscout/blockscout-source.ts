@@ -4,10 +4,8 @@ import {
   bodyExcerpt,
   FundflowError,
   type FundflowErrorCode,
-  isFundflowError,
   isSecretParam,
   parseWire,
-  redactText,
   redactUrl,
   replaceSecrets,
   type SourceInfo,
@@ -19,6 +17,7 @@ import {
 } from '@fundflow/core';
 import { getAddress } from 'ethers';
 import { normalizeEvmAddress } from '../address';
+import { apiBaseUrl, scrubSecrets } from '../api-source-kit';
 import { type EvmChain, evmChain, evmSeq, nativeAssetOf, transferIds } from '../chains';
 import {
   type BlockscoutInternalTransaction,
@@ -103,7 +102,7 @@ export class BlockscoutSource implements AccountSource {
     }
     this.chain = chain;
     this.nativeAsset = nativeAssetOf(chain);
-    this.#base = parseBaseUrl(options.baseUrl);
+    this.#base = apiBaseUrl(options.baseUrl, 'Blockscout').replace(/\/api(\/v2)?$/, '');
     this.#apiKey = options.apiKey === '' ? undefined : options.apiKey;
     this.#transport = options.transport;
     this.info = { chain: chain.name, kind: 'blockscout', endpoint: this.#base };
@@ -202,7 +201,7 @@ export class BlockscoutSource implements AccountSource {
       // Address histories grow: never `immutable`.
       res = await this.#transport.request({ method: 'GET', url, expect: 'json' });
     } catch (e) {
-      throw scrub(e, secrets);
+      throw scrubSecrets(e, secrets);
     }
     const body = replaceSecrets(bodyExcerpt(res.body), secrets);
     const path = new URL(shown).pathname;
@@ -403,32 +402,6 @@ function sameParams(a: BlockscoutPageParams, b: BlockscoutPageParams): boolean {
   return keys.size > 0 && [...keys].every((k) => a[k] === b[k]);
 }
 
-/** A transport error with the key scrubbed from its message and details (custom transports may not redact). */
-function scrub(e: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0 || !isFundflowError(e)) return e;
-  const details = JSON.parse(replaceSecrets(JSON.stringify(e.details), secrets)) as Record<string, unknown>;
-  // No `cause`: the original still holds the key.
-  return new FundflowError(e.code, redactText(e.message, secrets), { details });
-}
-
 function invalid(message: string, details: Record<string, unknown>): FundflowError {
   return new FundflowError('INVALID_ARGUMENT', `Blockscout source: ${message}`, { details });
-}
-
-function parseBaseUrl(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw invalid('baseUrl is not a URL', {});
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(`baseUrl must be http(s), not ${url.protocol}`, { protocol: url.protocol });
-  }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw invalid('baseUrl must not carry credentials, a query or a fragment (give a key as apiKey)', {
-      base: `${url.origin}${url.pathname}`,
-    });
-  }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/api(\/v2)?$/, '');
 }

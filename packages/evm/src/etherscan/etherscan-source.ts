@@ -4,10 +4,8 @@ import {
   bodyExcerpt,
   FundflowError,
   type FundflowErrorCode,
-  isFundflowError,
   parseWire,
   type RetryVerdict,
-  redactText,
   redactUrl,
   replaceSecrets,
   type SourceInfo,
@@ -21,6 +19,7 @@ import {
 import { getAddress } from 'ethers';
 import { z } from 'zod';
 import { normalizeEvmAddress } from '../address';
+import { apiBaseUrl, scrubSecrets } from '../api-source-kit';
 import { type EvmChain, evmChain, evmSeq, nativeAssetOf, transferIds } from '../chains';
 import {
   type EtherscanInternalTx,
@@ -163,7 +162,7 @@ export class EtherscanSource implements AccountSource {
     this.chain = chain;
     this.nativeAsset = nativeAssetOf(chain);
     this.#apiKey = options.apiKey === '' ? undefined : options.apiKey;
-    this.#base = parseBaseUrl(options.baseUrl ?? ETHERSCAN_V2_URL);
+    this.#base = apiBaseUrl(options.baseUrl ?? ETHERSCAN_V2_URL, 'Etherscan');
     this.#transport = options.transport;
     this.#pageSize = pageSize;
     this.#retries = retries;
@@ -289,7 +288,7 @@ export class EtherscanSource implements AccountSource {
         // Address histories grow: never `immutable`.
         res = await this.#transport.request({ method: 'GET', url, expect: 'json' });
       } catch (e) {
-        throw scrub(e, secrets);
+        throw scrubSecrets(e, secrets);
       }
       const said = readEnvelope(res, shown, action, secrets);
       if ('result' in said) return { result: said.result, sha256: res.sha256, url: shown };
@@ -551,32 +550,6 @@ function checkTime(value: number | undefined, name: string): void {
   }
 }
 
-/** A transport error with the key scrubbed from its message and details (custom transports may not redact). */
-function scrub(e: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0 || !isFundflowError(e)) return e;
-  const details = JSON.parse(replaceSecrets(JSON.stringify(e.details), secrets)) as Record<string, unknown>;
-  // No `cause`: the original still holds the key.
-  return new FundflowError(e.code, redactText(e.message, secrets), { details });
-}
-
 function invalid(message: string, details: Record<string, unknown>): FundflowError {
   return new FundflowError('INVALID_ARGUMENT', `Etherscan source: ${message}`, { details });
-}
-
-function parseBaseUrl(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw invalid('baseUrl is not a URL', {});
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(`baseUrl must be http(s), not ${url.protocol}`, { protocol: url.protocol });
-  }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw invalid('baseUrl must not carry credentials, a query or a fragment (give the key as apiKey)', {
-      base: `${url.origin}${url.pathname}`,
-    });
-  }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
