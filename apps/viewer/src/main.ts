@@ -94,6 +94,11 @@ export interface ViewerTestState {
   firstFrameAt: number | null;
   /** Frames sigma rendered since the current trace opened. */
   frames: number;
+  /**
+   * Frames of a moving camera shown as the last full frame's bitmap, moved and scaled (big graphs: sigma does not
+   * render while the camera moves; see `SNAPSHOT_PAN_EDGES`), since the current trace opened.
+   */
+  snapshotFrames: number;
   /** Milliseconds spent opening the current trace: parseTrace, buildViewModel (graph + layout), the rest (draw). */
   timings: { parse: number; model: number; draw: number } | null;
   /** Graph coordinates (after the hop layout) of every node. */
@@ -111,9 +116,14 @@ export interface ViewerTestState {
   ): { x: number; y: number; ratio: number } | null;
   /** Resolves with performance.now() once sigma's next render is on screen (see `afterPresented`). */
   nextFrame(): Promise<number>;
-  /** Start (true) or stop (false) logging every sigma frame as [render start, render end, on screen] times. */
-  recordFrames(on: boolean): [number, number, number][];
+  /**
+   * Start (true) or stop (false) logging every frame as [render start, render end, on screen, kind] (kind: sigma
+   * rendered the graph, or the snapshot bitmap was drawn moved with the camera).
+   */
+  recordFrames(on: boolean): FrameRecord[];
 }
+
+export type FrameRecord = [number, number, number, 'sigma' | 'snapshot'];
 
 declare global {
   interface Window {
@@ -137,6 +147,11 @@ const MAX_TRANSFER_ROWS = 300;
 const MAX_PNG_SIDE = 8192;
 /** Above this many edges, edges are drawn straight (no curved parallel edges). */
 const BIG_GRAPH_EDGES = 10_000;
+/**
+ * Above this many edges, the camera moves a bitmap of the last full frame (an overlay canvas) instead of having sigma
+ * draw every frame of a pan or zoom; sigma draws once when the camera stops (see README, Performance).
+ */
+const SNAPSHOT_PAN_EDGES = 5_000;
 /** Nodes drawn smaller than this (radius in pixels) get no label unless they matter (labelRank). */
 const LABEL_MIN_RADIUS = 3.5;
 
@@ -179,13 +194,19 @@ let loadedName = 'trace.json';
 /** The part of the sigma instance used outside createRenderer (its full generic type is specific to the graph). */
 interface Renderer {
   kill(): void;
-  refresh(opts?: { partialGraph: { nodes: string[] }; schedule?: boolean }): unknown;
+  refresh(opts?: { partialGraph?: { nodes: string[] }; schedule?: boolean }): unknown;
+  render(): unknown;
   on(event: 'afterRender' | 'beforeRender', f: () => void): unknown;
   getStageCanvas(): HTMLCanvasElement;
-  getMouseCaptor(): { isMoving: boolean };
+  getMouseCaptor(): { isMoving: boolean; draggedEvents?: number; currentWheelDirection?: number };
   scheduleRender(): unknown;
   getNodeDisplayData(node: string): NodeDisplayData | undefined;
   graphToViewport(c: { x: number; y: number }): { x: number; y: number };
+  framedGraphToViewport(c: { x: number; y: number }): { x: number; y: number };
+  viewportToFramedGraph(
+    c: { x: number; y: number },
+    override?: { cameraState: { x: number; y: number; ratio: number; angle: number } },
+  ): { x: number; y: number };
   getDimensions(): { width: number; height: number };
   scaleSize(size: number): number;
   getCamera(): {
@@ -229,7 +250,7 @@ let expandRuns = 0;
 let lastExpandNote: { text: string; error: boolean } | undefined;
 /** Per bundled case: its source over the replayed cassette (fetched and verified once). */
 const caseSources = new Map<string, Promise<ChainSource>>();
-let frameLog: [number, number, number][] | undefined;
+let frameLog: FrameRecord[] | undefined;
 /** Resolvers of `nextFrame()` waiting for the next sigma render to reach the screen. */
 let frameWaiters: ((at: number) => void)[] = [];
 let frameStart = 0;
@@ -257,6 +278,7 @@ const test: ViewerTestState = {
   expanded: { nodes: [], edges: [], running: false, message: null, error: false },
   firstFrameAt: null,
   frames: 0,
+  snapshotFrames: 0,
   timings: null,
   positions() {
     const out: Record<string, { x: number; y: number }> = {};
@@ -505,6 +527,7 @@ function show(text: string, name: string, fileName: string, chosenAsset?: string
   visibility = computeVisibility(model.graph, currentFilters());
   test.firstFrameAt = null;
   test.frames = 0;
+  test.snapshotFrames = 0;
   layout = 'layered';
   layoutSelect.value = 'layered';
   // The selection (and its path) first: sigma's constructor draws the graph once, with everything in place.
@@ -786,6 +809,8 @@ function planLabels(r: Renderer, model: ViewModel): string[] {
 
 function mountRenderer(model: ViewModel): void {
   renderer?.kill();
+  panCleanup?.();
+  panCleanup = undefined;
   focus = focusSet();
   pathEdges = new Set(path?.edges ?? []);
   const mountStart = performance.now();
@@ -793,24 +818,30 @@ function mountRenderer(model: ViewModel): void {
   const sigma = r as unknown as Sigma;
   sigma.on('clickNode', ({ node }) => select(node));
   sigma.on('clickStage', () => select(undefined));
-  const rendered = (start: number) => {
+  const rendered = (start: number, kind: 'sigma' | 'snapshot' = 'sigma') => {
     const end = performance.now();
-    test.frames++;
+    if (kind === 'sigma') test.frames++;
+    else test.snapshotFrames++;
     const log = frameLog;
     const waiters = frameWaiters;
     frameWaiters = [];
     afterPresented(() => {
       const at = performance.now();
       if (renderer === r && test.firstFrameAt === null) test.firstFrameAt = at;
-      log?.push([start, end, at]);
+      log?.push([start, end, at, kind]);
       for (const w of waiters) w(at);
     });
   };
   r.on('beforeRender', () => {
     frameStart = performance.now();
   });
-  r.on('afterRender', () => rendered(frameStart));
+  const pan = model.graph.size > SNAPSHOT_PAN_EDGES ? snapshotPan(r, rendered) : undefined;
+  r.on('afterRender', () => {
+    pan?.rendered();
+    rendered(frameStart);
+  });
   // sigma's constructor has already drawn the graph once (a full refresh): that is the first frame.
+  pan?.rendered();
   rendered(mountStart);
   renderer = r;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -847,6 +878,129 @@ function mountRenderer(model: ViewModel): void {
 }
 
 let refresh: () => void = () => {};
+
+/** Removes the page renderer's snapshotPan overlay and listeners (before the next renderer is mounted). */
+let panCleanup: (() => void) | undefined;
+
+/**
+ * Big graphs: while the camera moves (drag, inertia, wheel zoom, `camera(…, { moving: true })`), sigma does not
+ * render; the last full frame, copied right after sigma drew it, is drawn on an overlay canvas moved and scaled from
+ * the camera it was drawn at to the current one. When the camera stops, sigma renders once at the final camera and
+ * the overlay goes. On a software GPU a sigma frame of 20k nodes costs a second or more; the bitmap costs
+ * milliseconds. sigma's `scheduleRender` (how camera updates, and scheduled refreshes, ask for a frame) is replaced
+ * on the instance by one that decides in the animation frame: bitmap while moving, sigma's render otherwise.
+ * `rendered()` is to be called after every sigma render (it drops the overlay and keeps a full frame's copy).
+ */
+function snapshotPan(r: Renderer, onFrame: (start: number, kind: 'snapshot') => void): { rendered(): void } {
+  const stage = r.getStageCanvas();
+  const overlay = el('canvas', { class: 'pan-overlay' });
+  overlay.hidden = true;
+  // Above sigma's WebGL canvas, below its mouse layer (which takes the events).
+  stage.after(overlay);
+  const listening = new AbortController();
+  panCleanup = () => {
+    listening.abort();
+    overlay.remove();
+  };
+  const copy = document.createElement('canvas');
+  let shot:
+    | { camera: { x: number; y: number; ratio: number; angle: number }; width: number; height: number }
+    | undefined;
+  const captor = r.getMouseCaptor();
+  const camera = r.getCamera();
+  // As sigma decides whether a render is "on move" (hideEdgesOnMove).
+  const moving = () =>
+    camera.isAnimating() ||
+    captor.isMoving ||
+    (captor.draggedEvents ?? 0) > 0 ||
+    (captor.currentWheelDirection ?? 0) !== 0;
+  let raf = 0;
+  let stopTimer: ReturnType<typeof setTimeout> | undefined;
+  const alive = () => stage.isConnected;
+  const drawBitmap = (): boolean => {
+    const { width, height } = r.getDimensions();
+    const state = camera.getState();
+    if (shot === undefined || shot.width !== width || shot.height !== height || shot.camera.angle !== state.angle)
+      return false;
+    // Where the snapshot's viewport corners are now (the camera maps framed-graph coordinates linearly).
+    const a = r.framedGraphToViewport(r.viewportToFramedGraph({ x: 0, y: 0 }, { cameraState: shot.camera }));
+    const b = r.framedGraphToViewport(r.viewportToFramedGraph({ x: width, y: height }, { cameraState: shot.camera }));
+    if (overlay.width !== stage.width || overlay.height !== stage.height) {
+      overlay.width = stage.width;
+      overlay.height = stage.height;
+      overlay.style.width = `${width}px`;
+      overlay.style.height = `${height}px`;
+    }
+    const ctx = overlay.getContext('2d');
+    if (ctx === null) return false;
+    const dpr = stage.width / width;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, overlay.width, overlay.height);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.drawImage(copy, a.x, a.y, b.x - a.x, b.y - a.y);
+    overlay.hidden = false;
+    return true;
+  };
+  // While the bitmap shows: once the camera has stopped, sigma draws the final frame.
+  const watchStop = () => {
+    if (stopTimer !== undefined) clearTimeout(stopTimer);
+    stopTimer = setTimeout(() => {
+      stopTimer = undefined;
+      if (!alive() || overlay.hidden) return;
+      if (moving()) watchStop();
+      else r.scheduleRender();
+    }, 100);
+  };
+  const frame = () => {
+    raf = 0;
+    if (!alive()) return;
+    const start = performance.now();
+    if (moving() && drawBitmap()) {
+      onFrame(start, 'snapshot');
+      watchStop();
+      return;
+    }
+    r.render();
+  };
+  r.scheduleRender = () => {
+    if (raf === 0) raf = requestAnimationFrame(frame);
+    return r;
+  };
+  // sigma's own mouse-up refresh (and the viewer's) while the bitmap shows and the camera still moves (inertia):
+  // scheduled like a camera frame instead of a synchronous render of the moving graph.
+  const sigmaRefresh = r.refresh.bind(r);
+  r.refresh = (opts) => (!overlay.hidden && moving() ? sigmaRefresh({ ...opts, schedule: true }) : sigmaRefresh(opts));
+  // A click picks nodes from the last sigma render: draw the current camera first when the bitmap is showing.
+  const flush = () => {
+    if (!alive() || overlay.hidden) return;
+    if (raf !== 0) cancelAnimationFrame(raf);
+    raf = 0;
+    r.render();
+  };
+  container.addEventListener('mousedown', flush, { capture: true, signal: listening.signal });
+  container.addEventListener('touchstart', flush, { capture: true, passive: true, signal: listening.signal });
+  return {
+    rendered() {
+      if (raf !== 0) cancelAnimationFrame(raf);
+      raf = 0;
+      overlay.hidden = true;
+      // Only a full frame (edges and labels) is worth moving around; the copy is taken while the WebGL drawing buffer
+      // is still readable (this task).
+      if (moving()) return;
+      const { width, height } = r.getDimensions();
+      if (copy.width !== stage.width || copy.height !== stage.height) {
+        copy.width = stage.width;
+        copy.height = stage.height;
+      }
+      const ctx = copy.getContext('2d');
+      if (ctx === null) return;
+      ctx.clearRect(0, 0, copy.width, copy.height);
+      ctx.drawImage(stage, 0, 0);
+      shot = { camera: { ...camera.getState() }, width, height };
+    },
+  };
+}
 
 /** Switches between the hop layout and ForceAtlas2 (computed once per trace, from the layered positions). */
 async function switchLayout(name: LayoutName): Promise<void> {
