@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePortForTest } from '@fundflow/core/node';
+import { freePortForTest, nodeRpc } from '@fundflow/core/node';
 
 export interface Litecoind {
   /** `http://127.0.0.1:<rpcport>`, without credentials. */
@@ -72,24 +72,17 @@ export async function startLitecoind(
   });
   const endpoint = `http://127.0.0.1:${rpcPort}`;
   const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  let nextId = 1;
-  const rpc = async <T>(method: string, params: unknown[] = [], wallet?: string): Promise<T> => {
-    const url = wallet === undefined ? `${endpoint}/` : `${endpoint}/wallet/${encodeURIComponent(wallet)}`;
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { authorization, 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '1.0', id: nextId++, method, params }),
-    });
-    const text = await res.text();
-    let reply: { result?: T; error?: { code: number; message: string } | null };
-    try {
-      reply = JSON.parse(text);
-    } catch {
-      throw new Error(`litecoind ${method}: HTTP ${res.status} ${text.slice(0, 200)}`);
-    }
-    if (reply.error) throw new Error(`litecoind ${method}: ${reply.error.message} (code ${reply.error.code})`);
-    return reply.result as T;
-  };
+  const rpc = <T>(method: string, params: unknown[] = [], wallet?: string): Promise<T> =>
+    nodeRpc<T>(
+      wallet === undefined ? `${endpoint}/` : `${endpoint}/wallet/${encodeURIComponent(wallet)}`,
+      method,
+      params,
+      {
+        who: 'litecoind',
+        headers: { authorization },
+        jsonrpc: '1.0',
+      },
+    );
 
   const stop = async () => {
     if (!exited) {

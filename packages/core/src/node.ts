@@ -5,3 +5,4 @@ export { builtinPackPaths, loadPackFile } from './labels/load-pack';
 export { CASSETTE_FILE, loadCassette, MANIFEST_FILE, saveCassette } from './transport/cassette-fs';
 export { type JournaledOptions, type JournaledTransport, journaled } from './transport/journaled';
 export { freePortForTest } from './util/free-port';
+export { nodeRpc } from './util/node-rpc';

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { freePortForTest } from '@fundflow/core/node';
+import { freePortForTest, nodeRpc } from '@fundflow/core/node';
 
 export interface Anvil {
   /** `http://127.0.0.1:<port>`. */
@@ -80,23 +80,8 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
     exited = true;
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  let nextId = 1;
-  const rpc = async <T>(method: string, params: unknown[] = []): Promise<T> => {
-    const res = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
-    });
-    const text = await res.text();
-    let reply: { result?: T; error?: { code: number; message: string } | null };
-    try {
-      reply = JSON.parse(text);
-    } catch {
-      throw new Error(`anvil ${method}: HTTP ${res.status} ${text.slice(0, 200)}`);
-    }
-    if (reply.error) throw new Error(`anvil ${method}: ${reply.error.message} (code ${reply.error.code})`);
-    return reply.result as T;
-  };
+  const rpc = <T>(method: string, params: unknown[] = []): Promise<T> =>
+    nodeRpc<T>(endpoint, method, params, { who: 'anvil' });
   const stop = async () => {
     if (exited) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
