@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { TraceFile } from '@fundflow/core';
 import { applyLayout, buildGraph, buildReport, layeredLayout } from '@fundflow/graph';
+import { addTaintedTransfer, exchangeLabel, syntheticEnvelope, xorshift32 } from './synthetic-trace';
 
 export interface GraphBenchRow {
   name: string;
@@ -21,16 +22,7 @@ export interface GraphBenchRow {
  * @example syntheticTrace(10_000).transfers.length === 10_000
  */
 export function syntheticTrace(edges: number, seed = 1): TraceFile {
-  let s = seed >>> 0;
-  const rand = () => {
-    // xorshift32: fast, seeded, the same everywhere
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
+  const rand = xorshift32(seed);
   const hops = 30;
   const addresses = Math.max(10, Math.floor(edges * 0.4));
   // One string per address, as JSON.parse gives for strings this short (V8 internalises those of ≤ 10 characters):
@@ -45,45 +37,24 @@ export function syntheticTrace(edges: number, seed = 1): TraceFile {
     layerStart[h] = i;
   }
   layerStart[hops + 1] = addresses;
-  const transfers: TraceFile['transfers'] = [];
-  const tainted: NonNullable<TraceFile['results']['fifo']>['edges'] = [];
+  const t = {
+    transfers: [] as TraceFile['transfers'],
+    edges: [] as NonNullable<TraceFile['results']['fifo']>['edges'],
+  };
   for (let e = 0; e < edges; e++) {
     const to = 1 + (e % (addresses - 1));
     const h = hopOf(to);
     const lo = layerStart[h - 1]!;
     const hi = Math.max(lo + 1, layerStart[h]!);
     const from = h === 1 ? 0 : lo + Math.floor(rand() * (hi - lo));
-    const amount = String(1_000 + Math.floor(rand() * 1e9));
-    const id = `t${e.toString(36).padStart(5, '0')}`;
-    transfers.push({
-      id,
-      txid: id,
-      from: name(from),
-      to: name(to),
-      asset: 'sim:SIM',
-      amount,
-      time: 1_700_000_000 + h * 3600 + Math.floor(rand() * 3600),
-      height: 1000 + h,
-      kind: 'native',
-      evidence: [],
-    });
-    tainted.push({ transfer: id, amount, hop: h, rule: 'account.outflow/fifo', confidence: 1 });
+    addTaintedTransfer(t, `t${e.toString(36).padStart(5, '0')}`, name(from), name(to), h, rand);
   }
   const labels: TraceFile['labels'] = [];
   const stops: NonNullable<TraceFile['results']['fifo']>['stops'] = [];
   for (let i = layerStart[hops]!; i < addresses; i++) {
     const exchange = i % 7 === 0;
     if (exchange && labels.length < 1000) {
-      labels.push({
-        address: name(i),
-        chain: 'sim',
-        name: `Exchange ${i % 13}`,
-        category: 'exchange',
-        pack: 'bench',
-        source: 'synthetic',
-        asOf: '2025-01-01',
-        confidence: 'high',
-      });
+      labels.push(exchangeLabel(name(i), `Exchange ${i % 13}`));
     }
     stops.push({
       location: name(i),
@@ -93,33 +64,7 @@ export function syntheticTrace(edges: number, seed = 1): TraceFile {
       reason: exchange ? 'cash-out' : 'unspent',
     });
   }
-  return {
-    format: 'fundflow.trace/1',
-    engine: { name: '@fundflow/core', version: 'bench' },
-    chain: 'sim',
-    model: 'account',
-    asset: { id: 'sim:SIM', chain: 'sim', symbol: 'SIM', decimals: 8 },
-    params: {
-      seeds: [name(0)],
-      policies: ['fifo'],
-      maxHops: hops + 1,
-      minAmount: '0',
-      fanOutCap: 1_000_000,
-      stopCategories: ['exchange'],
-    },
-    sources: [],
-    labelPacks: [],
-    labels,
-    transfers,
-    transactions: [],
-    results: {
-      fifo: {
-        edges: tainted,
-        stops,
-        summary: { stolen: '0', byReason: {}, cashOuts: [], maxHop: hops },
-      },
-    },
-  };
+  return syntheticEnvelope({ seed: name(0), hops, labels, ...t, stops });
 }
 
 /** Rows for the bench table: build + layered layout of a 1M-edge trace (200k with `quick`), report of 10k edges. */

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import type { TraceFile } from '@fundflow/core';
 import { buildViewer, startViewerServer } from '@fundflow/viewer/serve';
 import { chromium } from 'playwright-core';
+import { addTaintedTransfer, exchangeLabel, syntheticEnvelope, xorshift32 } from './synthetic-trace';
 
 export interface ViewerBenchRow {
   name: string;
@@ -38,15 +39,7 @@ const CHROMIUM = '/usr/bin/chromium';
  * @example const t = viewerTrace(20_000, 40_000); t.transfers.length === 40_000
  */
 export function viewerTrace(nodes: number, edges: number, seed = 3): TraceFile {
-  let s = seed >>> 0;
-  const rand = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
+  const rand = xorshift32(seed);
   const hops = 20;
   const name = (i: number) => `V${i.toString(36).padStart(6, '0')}`;
   const hopOf = (i: number) =>
@@ -61,69 +54,30 @@ export function viewerTrace(nodes: number, edges: number, seed = 3): TraceFile {
     const hi = Math.max(lo + 1, start[h + 1] ?? nodes);
     return lo + Math.floor(rand() * (hi - lo));
   };
-  const transfers: TraceFile['transfers'] = [];
-  const tainted: NonNullable<TraceFile['results']['fifo']>['edges'] = [];
-  const add = (from: number, to: number) => {
-    const e = transfers.length;
-    const h = hopOf(to);
-    const id = `v${e.toString(36).padStart(5, '0')}`;
-    const amount = String(1_000 + Math.floor(rand() * 1e9));
-    transfers.push({
-      id,
-      txid: id,
-      from: name(from),
-      to: name(to),
-      asset: 'sim:SIM',
-      amount,
-      time: 1_700_000_000 + h * 3600 + Math.floor(rand() * 3600),
-      height: 1000 + h,
-      kind: 'native',
-      evidence: [],
-    });
-    tainted.push({ transfer: id, amount, hop: h, rule: 'account.outflow/fifo', confidence: 1 });
+  const t = {
+    transfers: [] as TraceFile['transfers'],
+    edges: [] as NonNullable<TraceFile['results']['fifo']>['edges'],
   };
+  const add = (from: number, to: number) =>
+    addTaintedTransfer(
+      t,
+      `v${t.transfers.length.toString(36).padStart(5, '0')}`,
+      name(from),
+      name(to),
+      hopOf(to),
+      rand,
+    );
   for (let i = 1; i < nodes; i++) add(hopOf(i) === 1 ? 0 : pick(hopOf(i) - 1), i);
-  while (transfers.length < edges) {
+  while (t.transfers.length < edges) {
     const to = 1 + Math.floor(rand() * (nodes - 1));
     const h = hopOf(to);
     add(h === 1 ? 0 : pick(h - 1), to);
   }
   const labels: TraceFile['labels'] = [];
   for (let i = start[hops]!; i < nodes && labels.length < 200; i += 37) {
-    labels.push({
-      address: name(i),
-      chain: 'sim',
-      name: `Exchange ${i % 11}`,
-      category: 'exchange',
-      pack: 'bench',
-      source: 'synthetic',
-      asOf: '2025-01-01',
-      confidence: 'high',
-    });
+    labels.push(exchangeLabel(name(i), `Exchange ${i % 11}`));
   }
-  return {
-    format: 'fundflow.trace/1',
-    engine: { name: '@fundflow/core', version: 'bench' },
-    chain: 'sim',
-    model: 'account',
-    asset: { id: 'sim:SIM', chain: 'sim', symbol: 'SIM', decimals: 8 },
-    params: {
-      seeds: [name(0)],
-      policies: ['fifo'],
-      maxHops: hops + 1,
-      minAmount: '0',
-      fanOutCap: 1_000_000,
-      stopCategories: ['exchange'],
-    },
-    sources: [],
-    labelPacks: [],
-    labels,
-    transfers,
-    transactions: [],
-    results: {
-      fifo: { edges: tainted, stops: [], summary: { stolen: '0', byReason: {}, cashOuts: [], maxHop: hops } },
-    },
-  };
+  return syntheticEnvelope({ seed: name(0), hops, labels, ...t, stops: [] });
 }
 
 const sec = (ms: number | undefined) => (ms === undefined ? '?' : `${(ms / 1000).toFixed(2)} s`);
