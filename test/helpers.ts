@@ -35,3 +35,17 @@ export function runCli(
     options.onStart?.((signal) => child.kill(signal));
   });
 }
+
+/** Debian's chromium, driven by playwright-core in the viewer tests and the viewer benchmark. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** How the viewer tests and the benchmark launch it: the project's flags, then quiet start-up. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];

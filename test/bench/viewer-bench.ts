@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import type { TraceFile } from '@fundflow/core';
 import { buildViewer, startViewerServer } from '@fundflow/viewer/serve';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers';
 import { addTaintedTransfer, exchangeLabel, syntheticEnvelope, xorshift32 } from './synthetic-trace';
 
 export interface ViewerBenchRow {
@@ -29,8 +30,6 @@ export interface ViewerBenchRow {
   target: string;
   ok?: boolean;
 }
-
-const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * A deterministic account-model trace of `nodes` addresses and `edges` traced transfers over 20 hop layers that widen
@@ -103,15 +102,7 @@ export async function viewerBenchRows(quick: boolean): Promise<ViewerBenchRow[]>
   const context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 850 },
   });
   const rows: ViewerBenchRow[] = [];

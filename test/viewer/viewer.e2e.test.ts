@@ -17,9 +17,8 @@ import {
   formatAmount,
   parseAmountInput,
 } from '../../apps/viewer/src/model';
-import { ROOT } from '../helpers';
+import { CHROMIUM, CHROMIUM_ARGS, ROOT } from '../helpers';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) {
   console.warn(`viewer e2e skipped: ${CHROMIUM} is missing (Debian: apt-get install -y chromium; .ci/run installs it)`);
@@ -155,15 +154,7 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in Chromium', () => {
     context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 850 },
     });
   }, 60_000);

@@ -1,4 +1,11 @@
-import { FundflowError, isFundflowError, redactText, replaceSecrets } from '@fundflow/core';
+import {
+  FundflowError,
+  isFundflowError,
+  redactText,
+  replaceSecrets,
+  type Transfer,
+  type TransferQuery,
+} from '@fundflow/core';
 
 /** A transport error with the key scrubbed from its message and details (custom transports may not redact). */
 export function scrubSecrets(e: unknown, secrets: readonly string[]): unknown {
@@ -31,4 +38,12 @@ export function apiBaseUrl(baseUrl: string, source: string): string {
     });
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+/** A query's direction and time filter over an API's rows: 0-value native transfers (fee carriers) only for 'out'. */
+export function wantedTransfer(t: Transfer, address: string, query: TransferQuery): boolean {
+  if (query.since !== undefined && t.time < query.since) return false;
+  if (query.until !== undefined && t.time > query.until) return false;
+  if (query.direction === 'out') return t.from === address;
+  return t.to === address && t.amount > 0n;
 }

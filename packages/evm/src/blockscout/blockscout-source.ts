@@ -17,7 +17,7 @@ import {
 } from '@fundflow/core';
 import { getAddress } from 'ethers';
 import { normalizeEvmAddress } from '../address';
-import { apiBaseUrl, scrubSecrets } from '../api-source-kit';
+import { apiBaseUrl, scrubSecrets, wantedTransfer } from '../api-source-kit';
 import { type EvmChain, evmChain, evmSeq, nativeAssetOf, transferIds } from '../chains';
 import {
   type BlockscoutInternalTransaction,
@@ -171,7 +171,7 @@ export class BlockscoutSource implements AccountSource {
     const kept = transfers.filter((t) => {
       if (seen.has(t.id)) return false;
       seen.add(t.id);
-      return wanted(t, address, query);
+      return wantedTransfer(t, address, query);
     });
 
     const reachedSince = query.since !== undefined && oldest !== undefined && oldest < query.since;
@@ -355,14 +355,6 @@ function tokenTransfer(
       evidence: [evidence],
     },
   ];
-}
-
-/** Direction and time filter: 0-value native transfers (fee carriers) only for 'out'. */
-function wanted(t: Transfer, address: string, query: TransferQuery): boolean {
-  if (query.since !== undefined && t.time < query.since) return false;
-  if (query.until !== undefined && t.time > query.until) return false;
-  if (query.direction === 'out') return t.from === address;
-  return t.to === address && t.amount > 0n;
 }
 
 function unixSeconds(iso: string, hash: string, url: string): number {

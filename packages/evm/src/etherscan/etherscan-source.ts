@@ -19,7 +19,7 @@ import {
 import { getAddress } from 'ethers';
 import { z } from 'zod';
 import { normalizeEvmAddress } from '../address';
-import { apiBaseUrl, scrubSecrets } from '../api-source-kit';
+import { apiBaseUrl, scrubSecrets, wantedTransfer } from '../api-source-kit';
 import { type EvmChain, evmChain, evmSeq, nativeAssetOf, transferIds } from '../chains';
 import {
   type EtherscanInternalTx,
@@ -237,7 +237,7 @@ export class EtherscanSource implements AccountSource {
     for (const t of toTransfers(state.action, kept, this.chain, sha256)) {
       if (seen.has(t.id)) continue;
       seen.add(t.id);
-      if (!wanted(t, address, query)) continue;
+      if (!wantedTransfer(t, address, query)) continue;
       transfers.push(t);
     }
     return next === undefined ? { transfers } : { transfers, next: formatCursor(next) };
@@ -507,14 +507,6 @@ function tokenTransfers(rows: readonly EtherscanTokenTx[], chain: EvmChain, evid
     });
   }
   return out;
-}
-
-/** Direction and time filter: 0-value native transfers (fee carriers) only for 'out'. */
-function wanted(t: Transfer, address: string, query: TransferQuery): boolean {
-  if (query.since !== undefined && t.time < query.since) return false;
-  if (query.until !== undefined && t.time > query.until) return false;
-  if (query.direction === 'out') return t.from === address;
-  return t.to === address && t.amount > 0n;
 }
 
 function rowError(action: string, hash: string, why: string): FundflowError {
