@@ -1,15 +1,33 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTrace, replaying } from '@fundflow/core';
+import { EsploraSource } from '@fundflow/bitcoin';
+import {
+  DEFAULT_STOP_CATEGORIES,
+  http,
+  LabelRegistry,
+  parseTrace,
+  replaying,
+  serializeTrace,
+  type TraceFile,
+  traceForward,
+} from '@fundflow/core';
 import { loadCassette } from '@fundflow/core/node';
 import { JsonRpcSource } from '@fundflow/evm';
 import { assetView, buildGraph, flowByHop, formatUnits, traceAssets } from '@fundflow/graph';
 import { NisSource } from '@fundflow/nem';
+import { type EsploraServer, generateScenario, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
 import { buildViewer, startViewerServer, type ViewerServer } from '@fundflow/viewer/serve';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutgoing } from '../../apps/viewer/src/expand';
+import {
+  EXPANSIONS_KEY,
+  type ExpandedTransfer,
+  readNextHop,
+  readOutgoing,
+  splitExpansions,
+} from '../../apps/viewer/src/expand';
 import {
   buildViewModel,
   cashOutRows,
@@ -101,6 +119,18 @@ async function dropFile(page: Page, name: string, text: string): Promise<void> {
   expect(await page.evaluate(() => document.body.classList.contains('dropping'))).toBe(true);
   await page.dispatchEvent('#graph', 'dragover', { dataTransfer });
   await page.dispatchEvent('#graph', 'drop', { dataTransfer });
+}
+
+/** A port nothing listens on (taken, then released). */
+function deadPort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
 }
 
 /** Clicks a node where sigma draws it (graphToViewport of its display position). */
@@ -593,5 +623,179 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in Chromium', () => {
       await page.close();
       expect(pageErrors).toEqual([]);
     });
+  });
+
+  describe('expand live (issue #7): a simulated Esplora server over real HTTP', () => {
+    const KEY = 'DUMMY-KEY-9b1e4c2a7f';
+    let sim: EsploraServer;
+    let slow: EsploraServer;
+    let viewer: ViewerServer;
+    let dead: number;
+    let traceText: string;
+    let liveTrace: TraceFile;
+    let node = '';
+    let fresh: ExpandedTransfer[] = [];
+
+    beforeAll(async () => {
+      const s = generateScenario({ seed: 9, model: 'utxo', size: 80 }) as UtxoScenario;
+      sim = await startEsploraServer(s);
+      slow = await startEsploraServer(s, { latencyMs: 10_000 });
+      dead = await deadPort();
+      // A trace made against the server (the way the CLI traces live), stopped after 2 hops.
+      const source = new EsploraSource({ baseUrl: sim.url, network: 'regtest', transport: http() });
+      const params = {
+        seeds: [s.seedAddress],
+        since: s.since,
+        until: s.until,
+        policies: ['fifo' as const],
+        stop: { maxHops: 2, minAmount: 0n, fanOutCap: 1000, stopCategories: DEFAULT_STOP_CATEGORIES },
+      };
+      traceText = serializeTrace(await traceForward({ source, labels: new LabelRegistry(), params }));
+      liveTrace = parseTrace(traceText);
+      writeFileSync(join(tmp, 'live.trace.json'), traceText);
+      // A max-hops frontier address whose next hop the trace does not have: what the live expansion must add.
+      const graph = buildViewModel(liveTrace).graph;
+      for (const stop of liveTrace.results.fifo!.stops.filter((x) => x.reason === 'max-hops')) {
+        const read = await readNextHop(source, stop.address, liveTrace, graph);
+        fresh = read.filter((t) => !graph.hasEdge(t.id));
+        if (fresh.length > 0) {
+          node = stop.address;
+          break;
+        }
+      }
+      viewer = await startViewerServer({
+        port: 0,
+        trace: join(tmp, 'live.trace.json'),
+        connect: [sim.url, slow.url, `http://127.0.0.1:${dead}`],
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await viewer?.close();
+      await sim?.close();
+      await slow?.close();
+    });
+
+    it('expands a node live; errors are typed; the API key goes nowhere; the expansion is saved and read back', async () => {
+      expect(node, 'a frontier address with spends beyond the trace').not.toBe('');
+      const consoleLines: string[] = [];
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      page.on('console', (m) => consoleLines.push(`${m.type()} ${m.text()} ${m.location().url}`));
+      const res = await page.goto(`${viewer.url}?trace=/trace.json&node=${node}`);
+      const csp = res?.headers()['content-security-policy'] ?? '';
+      expect(csp).toContain(`connect-src 'self' https://blockstream.info`);
+      expect(csp).toContain(`${sim.url} ${slow.url} http://127.0.0.1:${dead};`);
+      // The meta tag allows the same set (both policies apply).
+      const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      expect(meta).toBe(csp.replace("; frame-ancestors 'none'", ''));
+      await page.waitForFunction(() => window.__fundflow?.ready === true, null, { timeout: 15_000 });
+      const ref = buildGraph(liveTrace, { level: 'address' });
+      expect(await page.evaluate(() => window.__fundflow.expandSource)).toEqual({
+        mode: 'live',
+        kind: 'esplora',
+        endpoint: sim.url, // the trace's own endpoint: a regtest trace has no public one
+        hasKey: false,
+        saved: 0,
+      });
+      expect(await page.isDisabled('#mode-cassette')).toBe(true);
+      await page.fill('#live-key', KEY);
+      const finished = () =>
+        page.waitForFunction(() => !window.__fundflow.expanded.running && window.__fundflow.expanded.message, null, {
+          timeout: 15_000,
+        });
+
+      // An origin the CSP does not allow: said so before anything is sent.
+      const sent = sim.stats().requests;
+      await page.fill('#live-endpoint', `http://localhost:${dead}`);
+      expect(await page.locator('#live-note').textContent()).toContain('connect-src');
+      await page.click('#expand');
+      await finished();
+      expect(await page.locator('#expand-status').textContent()).toContain(
+        `does not allow http://localhost:${dead}: serve it with \`pnpm fundflow view <trace.json> --connect http://localhost:${dead}\``,
+      );
+
+      // Nothing listens there: a typed network error after the retries, the page still responsive.
+      await page.fill('#live-endpoint', `http://127.0.0.1:${dead}`);
+      await page.click('#expand');
+      await finished();
+      let status = (await page.locator('#expand-status').textContent()) ?? '';
+      expect(status).toMatch(/^(NETWORK_ERROR|TIMEOUT): GET http:\/\/127\.0\.0\.1:\d+\/tx\/[0-9a-f]{64}\/outspends /);
+      expect(status).toContain('gave up after 3 attempts');
+      expect((await expanded(page)).error).toBe(true);
+      expect(sim.stats().requests).toBe(sent);
+
+      // A server taking 10 s per answer: Cancel aborts the requests in flight, nothing is added.
+      await page.fill('#live-endpoint', slow.url);
+      await page.click('#expand');
+      await page.waitForFunction(() => /requests? sent/.test(window.__fundflow.expanded.message ?? ''), null, {
+        timeout: 5000,
+      });
+      expect(await page.locator('#expand-status').textContent()).toMatch(/^expanding: .*1 request sent, 0 answered…$/);
+      await page.click('#expand-cancel');
+      await finished();
+      expect(await page.locator('#expand-status').textContent()).toBe('cancelled: nothing was added');
+      expect((await expanded(page)).edges).toEqual([]);
+
+      // The server: the next hop, as Node reads it, minus what the trace has.
+      await page.fill('#live-endpoint', sim.url);
+      await page.click('#expand');
+      expect(await page.isDisabled('#expand')).toBe(true); // a second click while it runs does nothing
+      await finished();
+      const after = await expanded(page);
+      expect(after.error, after.message ?? '').toBe(false);
+      expect([...after.edges].sort()).toEqual(fresh.map((t) => t.id).sort());
+      const freshNodes = [...new Set(fresh.map((t) => t.to))].filter((n) => !ref.hasNode(n));
+      expect([...after.nodes].sort()).toEqual(freshNodes.sort());
+      expect(await state(page)).toMatchObject({ nodes: ref.order + freshNodes.length, edges: ref.size + fresh.length });
+      status = (await page.locator('#expand-status').textContent()) ?? '';
+      expect(status).toMatch(
+        new RegExp(`transfers read live \\(\\d+ requests? sent, \\d+ answered\\): ${fresh.length} new edges`),
+      );
+      expect(sim.stats().requests).toBeGreaterThan(sent);
+      expect(await page.locator('#expanded tr.expanded').count()).toBe(fresh.length);
+      await page.screenshot({ path: join(OUT, 'expanded-live.png') });
+
+      // Saved with the trace: the trace's own bytes, then the expansion (endpoint, no key).
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-expanded')]);
+      expect(download.suggestedFilename()).toBe('trace.expanded.trace.json');
+      const saved = readFileSync(await download.path(), 'utf8');
+      expect(Object.keys(JSON.parse(saved)).at(-1)).toBe(EXPANSIONS_KEY);
+      const split = splitExpansions(saved);
+      expect(split.traceText).toBe(traceText);
+      expect(split.records).toHaveLength(1);
+      expect(split.records[0]).toMatchObject({ node, via: { mode: 'live', kind: 'esplora', endpoint: sim.url } });
+      expect(split.records[0]!.transfers.map((t) => t.id).sort()).toEqual(fresh.map((t) => t.id).sort());
+      const [plain] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+      expect(readFileSync(await plain.path(), 'utf8')).toBe(traceText);
+
+      // The key: in the JS variable only.
+      expect(await page.evaluate(() => window.__fundflow.expandSource.hasKey)).toBe(true);
+      const everywhere = [
+        await page.content(),
+        page.url(),
+        saved,
+        consoleLines.join('\n'),
+        await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })),
+        await page.evaluate(() => JSON.stringify(window.__fundflow)),
+        await page.evaluate(() => document.cookie),
+        (await page.locator('body').textContent()) ?? '',
+      ];
+      for (const [i, text] of everywhere.entries()) expect(text.includes(KEY), `place ${i}`).toBe(false);
+      expect(await page.getAttribute('#live-key', 'value')).toBeNull();
+
+      // Reopened from the saved file: the expansion is drawn again, offline.
+      await dropFile(page, 'trace.expanded.trace.json', saved);
+      // (A dropped file has no URL: `trace` becomes null once it is open.)
+      await page.waitForFunction(() => window.__fundflow.trace === null, null, { timeout: 15_000 });
+      const back = await expanded(page);
+      expect([...back.edges].sort()).toEqual([...after.edges].sort());
+      expect([...back.nodes].sort()).toEqual([...after.nodes].sort());
+      expect(await page.evaluate(() => window.__fundflow.expandSource.saved)).toBe(1);
+      await clickNode(page, node);
+      expect(await page.locator('#expanded tr.expanded').count()).toBe(fresh.length);
+      await page.close();
+      expect(pageErrors).toEqual([]);
+    }, 30_000);
   });
 });

@@ -209,12 +209,19 @@ Examples:
 
   program
     .command('view')
-    .description('Open a trace file in the graph viewer: builds it if needed and serves it on 127.0.0.1, offline')
+    .description(
+      'Open a trace file in the graph viewer: builds it if needed and serves it on 127.0.0.1 (offline unless a node is expanded live)',
+    )
     .argument('<trace>', 'a fundflow.trace/1 file')
     .option('--port <n>', 'first port to try (the next free one is taken if busy)', '4173')
+    .option(
+      '--connect <origins>',
+      'extra origins live expansion may read (a local Esplora, a private node), added to the CSP; repeat or comma-separate',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ fundflow view fixtures/nem-2018-exchange-drain/expected.trace.json\n  $ fundflow view my.trace.json --port 8080',
+      '\nExamples:\n  $ fundflow view fixtures/nem-2018-exchange-drain/expected.trace.json\n  $ fundflow view my.trace.json --port 8080\n  $ fundflow view my.trace.json --connect http://127.0.0.1:3002',
     )
     .action(async (file: string, opts) => {
       await viewCommand(file, opts);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectOrigin, viewerCsp } from '../src/csp';
 
 /** apps/viewer */
 export const VIEWER_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -9,11 +10,40 @@ export const VIEWER_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const VIEWER_DIST = join(VIEWER_ROOT, 'dist');
 const FIXTURES = resolve(VIEWER_ROOT, '../../fixtures');
 
-/** The same policy as index.html's meta tag, also sent as a header. */
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; font-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; " +
-  "object-src 'none'; frame-ancestors 'none'";
+/**
+ * The policy sent as a header (index.html's meta tag plus `frame-ancestors`, which a meta tag cannot carry):
+ * connect-src is the viewer's own origin and the public API origins live expansion prefills (src/csp.ts).
+ */
+export const CSP = viewerCsp({ header: true });
+
+/**
+ * `--connect` origins, normalised; throws with a message naming the first that is not a plain http(s) origin.
+ * @example connectOrigins(['http://127.0.0.1:3002', 'https://esplora.example.org/']) // both, without the slash
+ */
+export function connectOrigins(values: readonly string[]): string[] {
+  return values
+    .flatMap((v) => v.split(','))
+    .filter((v) => v.trim() !== '')
+    .map((v) => {
+      const origin = connectOrigin(v);
+      if (origin === undefined) {
+        throw new Error(`--connect wants http(s) origins such as http://127.0.0.1:3002 (no path), got "${v}"`);
+      }
+      return origin;
+    });
+}
+
+/**
+ * The page's meta CSP replaced by `policy` (minus frame-ancestors): a meta tag and a header both apply, so the meta
+ * tag must allow every origin the header adds with `--connect`.
+ */
+export function withMetaCsp(html: string, policy: string): string {
+  const meta = policy.replace(/;\s*frame-ancestors [^;]*/, '');
+  return html.replace(
+    /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/i,
+    (_m, a: string, b: string) => `${a}${meta.replace(/"/g, '&quot;')}${b}`,
+  );
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -68,6 +98,11 @@ export interface ServeOptions {
   port?: number;
   /** A trace file to serve as /trace.json (open it with `?trace=/trace.json`). */
   trace?: string;
+  /**
+   * Origins live expansion may connect to beyond the built-in public APIs (a local Esplora, a private node), added
+   * to connect-src in the header and in index.html's meta tag: `['http://127.0.0.1:3002']`.
+   */
+  connect?: readonly string[];
 }
 
 export interface ViewerServer {
@@ -85,11 +120,12 @@ export interface ViewerServer {
 export async function startViewerServer(options: ServeOptions = {}): Promise<ViewerServer> {
   const root = resolve(options.root ?? VIEWER_DIST);
   const trace = options.trace !== undefined ? resolve(options.trace) : undefined;
+  const csp = viewerCsp({ header: true, connect: connectOrigins(options.connect ?? []) });
   const server = createServer((req, res) => {
     const send = (status: number, type: string, body: string | Buffer) => {
       res.writeHead(status, {
         'content-type': type,
-        'content-security-policy': CSP,
+        'content-security-policy': csp,
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
         'cache-control': 'no-store',
@@ -111,7 +147,12 @@ export async function startViewerServer(options: ServeOptions = {}): Promise<Vie
     const file = resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
     if (file !== root && !file.startsWith(root + sep)) return send(403, 'text/plain', 'forbidden');
     if (!existsSync(file) || !statSync(file).isFile()) return send(404, 'text/plain', 'not found');
-    send(200, TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+    const ext = extname(file);
+    send(
+      200,
+      TYPES[ext] ?? 'application/octet-stream',
+      ext === '.html' ? withMetaCsp(readFileSync(file, 'utf8'), csp) : readFileSync(file),
+    );
   });
   const first = options.port ?? 4173;
   for (let port = first, tries = 0; ; port++, tries++) {
@@ -141,7 +182,8 @@ export async function startViewerServer(options: ServeOptions = {}): Promise<Vie
   };
 }
 
-// `tsx apps/viewer/scripts/serve.ts [--build] [--port 4173] [--trace file.json] [--case name]` (`pnpm demo`).
+// `tsx apps/viewer/scripts/serve.ts [--build] [--port 4173] [--trace file.json] [--case name] [--connect origin,…]`
+// (`pnpm demo`).
 if (process.argv[1] !== undefined && /scripts[\\/]serve\.ts$/.test(process.argv[1])) {
   const args = process.argv.slice(2);
   const value = (flag: string) => {
@@ -151,6 +193,7 @@ if (process.argv[1] !== undefined && /scripts[\\/]serve\.ts$/.test(process.argv[
   const port = value('--port');
   const trace = value('--trace');
   const caseName = value('--case') ?? 'nem-2018-exchange-drain';
+  const connect = value('--connect');
   (async () => {
     if (args.includes('--build') || viewerNeedsBuild()) {
       process.stderr.write('building the viewer…\n');
@@ -159,6 +202,7 @@ if (process.argv[1] !== undefined && /scripts[\\/]serve\.ts$/.test(process.argv[
     const s = await startViewerServer({
       ...(port !== undefined ? { port: Number(port) } : {}),
       ...(trace !== undefined ? { trace } : {}),
+      ...(connect !== undefined ? { connect: [connect] } : {}),
     });
     const open = trace !== undefined ? '/trace.json' : caseName;
     process.stdout.write(`fundflow viewer: ${s.url}?trace=${open}\n(Ctrl-C to stop)\n`);

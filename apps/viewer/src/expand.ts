@@ -1,18 +1,23 @@
 /**
- * "Expand one hop" from a bundled case's cassette, offline: the case's recorded answers (`cases/<name>/cassette.json`
- * + `manifest.json`, copied into the build by vite.config.ts) are verified into a core `Cassette`, replayed through
- * `replaying()`, and read by the chain package's own source class, as the tracer read them. What it finds is drawn as
- * "expanded, not traced": no taint amounts.
+ * "Expand one hop", offline from a bundled case's cassette or live: the case's recorded answers
+ * (`cases/<name>/cassette.json` + `manifest.json`, copied into the build by vite.config.ts) are verified into a core
+ * `Cassette` and replayed through `replaying()`; live, core's `http` transport reads the endpoint the analyst gave.
+ * Either way the chain package's own source class reads them, as the tracer did. What it finds is drawn as
+ * "expanded, not traced": no taint amounts. The expansions can be saved into the trace file as a `viewerExpansions`
+ * section and are read back from it.
  */
 import {
   type AccountSource,
   assetId,
   Cassette,
   type ChainSource,
+  http,
+  replaceSecrets,
   replaying,
   type TraceFile,
   type Transfer,
   type Transport,
+  type TransportEvent,
   type UtxoSource,
 } from '@fundflow/core';
 import type { FlowGraph } from '@fundflow/graph';
@@ -86,8 +91,19 @@ function sourceSpecOf(doc: unknown): CaseSourceSpec {
  * The chain package's source for a case's `source`, reading through `transport` (as `createSource` in apps/cli does,
  * for the kinds that run in a browser). The chain packages are loaded on demand.
  */
-export async function createCaseSource(spec: CaseSourceSpec, transport: Transport): Promise<ChainSource> {
+export async function createCaseSource(
+  spec: CaseSourceSpec,
+  transport: Transport,
+  apiKey?: string,
+): Promise<ChainSource> {
   const jsonrpc = /^jsonrpc(?::(trace_filter|ots)\+(debug_trace|trace|ots))?$/.exec(spec.kind);
+  if (spec.kind === 'etherscan' || spec.kind === 'blockscout') {
+    const { BlockscoutSource, EtherscanSource, evmChain } = await import('@fundflow/evm');
+    const chain = evmChain(spec.chain);
+    if (!chain) throw new NotInBrowserError(`"${spec.chain}" is not an EVM chain fundflow knows`);
+    const options = { baseUrl: spec.endpoint, chain: chain.name, transport, ...(apiKey ? { apiKey } : {}) };
+    return spec.kind === 'etherscan' ? new EtherscanSource(options) : new BlockscoutSource(options);
+  }
   if (spec.kind === 'nis1') {
     const { NisSource, isNemNetworkName } = await import('@fundflow/nem');
     const network = spec.network ?? 'mainnet';
@@ -115,7 +131,7 @@ export async function createCaseSource(spec: CaseSourceSpec, transport: Transpor
   }
   if (spec.kind === 'bitcoin-rpc') {
     throw new NotInBrowserError(
-      'this case was recorded through Bitcoin/Litecoin Core JSON-RPC (bitcoin-rpc): its source, CoreRpcSource, reads files through node:fs and does not run in a browser; expanding works for nis1, jsonrpc and esplora cases',
+      'this case was recorded through Bitcoin/Litecoin Core JSON-RPC (bitcoin-rpc): its source, CoreRpcSource, reads files through node:fs and does not run in a browser; expanding works for nis1, jsonrpc and esplora cases (or live: esplora, etherscan, blockscout, nis1, jsonrpc)',
     );
   }
   throw new NotInBrowserError(`cannot expand a "${spec.kind}" case in the browser`);
@@ -346,4 +362,306 @@ export function expandErrorText(e: unknown): string {
     return `not in the recorded case (FIXTURE_MISSING): ${what}`;
   }
   return code !== undefined ? `${code}: ${message}` : message;
+}
+
+// ---- live -----------------------------------------------------------------------------------------------------------
+
+/** The source kinds "Expand one hop" can read live in a browser. */
+export const LIVE_KINDS = ['esplora', 'etherscan', 'blockscout', 'nis1', 'jsonrpc'] as const;
+export type LiveKind = (typeof LIVE_KINDS)[number];
+
+/** The live form's settings. The API key lives in a variable of the page only (see main.ts). */
+export interface LiveSettings {
+  kind: LiveKind;
+  endpoint: string;
+}
+
+/** Public Esplora instances per network (the CLI's defaults). */
+const ESPLORA_ENDPOINTS: Record<string, string> = {
+  bitcoin: 'https://blockstream.info/api',
+  testnet: 'https://blockstream.info/testnet/api',
+  signet: 'https://mempool.space/signet/api',
+  litecoin: 'https://litecoinspace.org/api',
+};
+const ETHERSCAN_V2 = 'https://api.etherscan.io/v2/api';
+const ETHERSCAN_CHAINS = new Set(['ethereum', 'sepolia', 'optimism', 'bsc', 'polygon', 'base', 'arbitrum']);
+const BLOCKSCOUT_ENDPOINTS: Record<string, string> = {
+  ethereum: 'https://eth.blockscout.com',
+  sepolia: 'https://eth-sepolia.blockscout.com',
+  optimism: 'https://optimism.blockscout.com',
+  base: 'https://base.blockscout.com',
+  polygon: 'https://polygon.blockscout.com',
+  arbitrum: 'https://arbitrum.blockscout.com',
+};
+/** A public NIS1 node (the CLI's default; public nodes come and go). */
+const NIS1_NODE = 'http://san.nem.ninja:7890';
+
+const isLiveKind = (k: string): k is LiveKind => (LIVE_KINDS as readonly string[]).includes(k);
+/** `jsonrpc:trace_filter+debug_trace` → `jsonrpc`. */
+const baseKind = (kind: string) => kind.split(':')[0] ?? kind;
+
+/**
+ * The endpoint the live form prefills for a source kind: the public one for the trace's chain / network, else the
+ * trace's own recorded endpoint when it was read with that kind (and is not a simulated `*.invalid` host), else ''.
+ */
+export function liveEndpoint(kind: LiveKind, trace: Pick<TraceFile, 'chain' | 'sources'>): string {
+  const recorded = trace.sources[0];
+  const network = recorded?.network ?? trace.chain;
+  const known =
+    kind === 'esplora'
+      ? ESPLORA_ENDPOINTS[network]
+      : kind === 'etherscan'
+        ? ETHERSCAN_CHAINS.has(trace.chain)
+          ? ETHERSCAN_V2
+          : undefined
+        : kind === 'blockscout'
+          ? BLOCKSCOUT_ENDPOINTS[trace.chain]
+          : kind === 'nis1' && network === 'mainnet'
+            ? NIS1_NODE
+            : undefined;
+  if (known !== undefined) return known;
+  if (recorded !== undefined && baseKind(recorded.kind) === kind && !/\.invalid(:\d+)?(\/|$)/.test(recorded.endpoint)) {
+    return recorded.endpoint;
+  }
+  return '';
+}
+
+/** The live form's first settings for a trace: the kind it was traced with (when a browser can read it), else the chain's usual one. */
+export function liveDefaults(trace: Pick<TraceFile, 'chain' | 'sources' | 'model'>): LiveSettings {
+  const recorded = trace.sources[0] !== undefined ? baseKind(trace.sources[0].kind) : '';
+  const kind: LiveKind = isLiveKind(recorded)
+    ? recorded
+    : trace.chain === 'nem'
+      ? 'nis1'
+      : trace.model === 'utxo'
+        ? 'esplora'
+        : 'etherscan';
+  return { kind, endpoint: liveEndpoint(kind, trace) };
+}
+
+/** The source spec of a live expansion: the trace's chain and network, the form's kind and endpoint. */
+export function liveSpec(trace: Pick<TraceFile, 'chain' | 'sources'>, settings: LiveSettings): CaseSourceSpec {
+  const endpoint = settings.endpoint.trim().replace(/\/+$/, '');
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new NotInBrowserError('the live endpoint must be an http(s) URL, e.g. https://blockstream.info/api');
+  }
+  const recorded = trace.sources[0];
+  // A recorded JSON-RPC case names the methods its node offered: use them again (no probing).
+  const kind =
+    settings.kind === 'jsonrpc' && recorded !== undefined && baseKind(recorded.kind) === 'jsonrpc'
+      ? recorded.kind
+      : settings.kind;
+  const network = recorded?.network;
+  return { kind, chain: trace.chain, endpoint, ...(network !== undefined ? { network } : {}) };
+}
+
+/** What a live expansion reports while it runs (from the http transport's events; URLs are already redacted). */
+export interface LiveProgress {
+  sent: number;
+  answered: number;
+  retries: number;
+  /** The last retry's error code (`RATE_LIMITED`, `NETWORK_ERROR`, …). */
+  lastRetry?: string;
+}
+
+/** A transport whose every request also stops when `signal` aborts (Cancel). */
+export function withSignal(transport: Transport, signal: AbortSignal): Transport {
+  return {
+    request: (request, own) => transport.request(request, own ? AbortSignal.any([own, signal]) : signal),
+    stats: () => transport.stats(),
+  };
+}
+
+/**
+ * A live source for the trace: the chain package's own class (as `createCaseSource` builds it for cases) over core's
+ * `http` transport — per-host rate limit, 2 retries with backoff, 15 s timeout per attempt — with the API key as a
+ * secret of the transport (redacted from every URL, message and event) and passed to the source only.
+ */
+export async function liveSource(
+  trace: Pick<TraceFile, 'chain' | 'sources'>,
+  settings: LiveSettings,
+  options: {
+    apiKey?: string;
+    signal?: AbortSignal;
+    onProgress?: (p: LiveProgress) => void;
+    fetch?: typeof fetch;
+    timeoutMs?: number;
+  } = {},
+): Promise<ChainSource> {
+  const spec = liveSpec(trace, settings);
+  const apiKey = options.apiKey?.trim() || undefined;
+  const progress: LiveProgress = { sent: 0, answered: 0, retries: 0 };
+  const retryIf = settings.kind === 'etherscan' ? (await import('@fundflow/evm')).etherscanRetryIf : undefined;
+  const net = http({
+    rateLimit: { requestsPerSecond: settings.kind === 'etherscan' ? 3 : 5 },
+    concurrency: 4,
+    retries: 2,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    ...(apiKey !== undefined ? { secrets: [apiKey] } : {}),
+    ...(retryIf !== undefined ? { retryIf } : {}),
+    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+    onEvent: (e: TransportEvent) => {
+      if (e.type === 'request') progress.sent++;
+      else if (e.type === 'response') progress.answered++;
+      else if (e.type === 'retry') {
+        progress.retries++;
+        progress.lastRetry = e.code;
+      } else return;
+      options.onProgress?.({ ...progress });
+    },
+  });
+  return createCaseSource(spec, options.signal ? withSignal(net, options.signal) : net, apiKey);
+}
+
+/** `text` with every form of `secret` (raw, percent-encoded, JSON-escaped) replaced by `***`: the last guard before the page. */
+export function withoutSecret(text: string, secret: string | undefined): string {
+  return secret ? replaceSecrets(text, [secret]) : text;
+}
+
+// ---- expansions kept in the saved trace --------------------------------------------------------------------------
+
+/** Top-level key of the section "Save with expansions" adds to a trace file (parseTrace ignores unknown keys). */
+export const EXPANSIONS_KEY = 'viewerExpansions';
+export const EXPANSIONS_FORMAT = 'fundflow.viewer-expansions/1';
+
+/** One "Expand one hop": which node, read how, the asset shown (all-asset traces), and the transfers it added. */
+export interface ExpansionRecord {
+  node: string;
+  /** `cassette`: the bundled case's recording; `live`: the endpoint (no key) at `readAt` (ISO time). */
+  via: { mode: 'cassette' | 'live'; kind: string; endpoint: string; chain: string; network?: string; readAt?: string };
+  asset?: string;
+  transfers: ExpandedTransfer[];
+}
+
+/**
+ * The trace text with an `viewerExpansions` section appended as its last key, keeping the trace's own bytes in front
+ * (trace files end with `\n}\n`; keys are sorted, and `viewerExpansions` sorts after them all).
+ */
+export function withExpansions(traceText: string, records: readonly ExpansionRecord[]): string {
+  const section = JSON.stringify(
+    {
+      format: EXPANSIONS_FORMAT,
+      note: 'Added by the fundflow viewer ("Expand one hop"): transfers read after the trace, not traced (no taint amounts). Not part of the trace: fundflow verify checks the trace without this key.',
+      expansions: records,
+    },
+    null,
+    2,
+  ).replace(/\n/g, '\n  ');
+  const body = traceText.replace(/\s*}\s*$/, '');
+  return `${body},\n  "${EXPANSIONS_KEY}": ${section}\n}\n`;
+}
+
+/**
+ * Splits a file saved by `withExpansions` into the trace's own text and the expansions; a file without the section
+ * comes back unchanged with none. A malformed section throws TRACE_INVALID-style errors with a message.
+ */
+export function splitExpansions(text: string): { traceText: string; records: ExpansionRecord[] } {
+  const marker = `,\n  "${EXPANSIONS_KEY}": `;
+  const at = text.lastIndexOf(marker);
+  if (at < 0 && !text.includes(`"${EXPANSIONS_KEY}"`)) return { traceText: text, records: [] };
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { traceText: text, records: [] }; // parseTrace says what is wrong
+  }
+  const section = doc[EXPANSIONS_KEY] as { format?: unknown; expansions?: unknown } | undefined;
+  if (section === undefined) return { traceText: text, records: [] };
+  if (section === null || section.format !== EXPANSIONS_FORMAT || !Array.isArray(section.expansions)) {
+    throw new Error(`${EXPANSIONS_KEY} is not a ${EXPANSIONS_FORMAT} section`);
+  }
+  const records = section.expansions.map((r, i) => expansionRecord(r, i));
+  const traceText =
+    at >= 0 && /^\s*}\s*$/.test(text.slice(at + marker.length + sectionLength(text, at + marker.length)))
+      ? `${text.slice(0, at)}\n}\n`
+      : text;
+  return { traceText, records };
+}
+
+/** Length of the JSON value starting at `from` (an object: matched braces outside strings). */
+function sectionLength(text: string, from: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return i + 1 - from;
+    }
+  }
+  return text.length - from;
+}
+
+const AMOUNT = /^(0|[1-9][0-9]*)$/;
+
+function expansionRecord(raw: unknown, i: number): ExpansionRecord {
+  const bad = (what: string) => new Error(`${EXPANSIONS_KEY}.expansions[${i}]: ${what}`);
+  const r = raw as Partial<ExpansionRecord> | null;
+  if (r === null || typeof r !== 'object' || typeof r.node !== 'string') throw bad('no node');
+  const via = r.via as Partial<ExpansionRecord['via']> | undefined;
+  if (
+    via === undefined ||
+    (via.mode !== 'cassette' && via.mode !== 'live') ||
+    typeof via.kind !== 'string' ||
+    typeof via.endpoint !== 'string' ||
+    typeof via.chain !== 'string'
+  ) {
+    throw bad('no source (via: mode, kind, endpoint, chain)');
+  }
+  if (!Array.isArray(r.transfers)) throw bad('no transfers');
+  const transfers = r.transfers.map((t: Partial<ExpandedTransfer>, j) => {
+    const str = (v: unknown) => typeof v === 'string';
+    if (
+      !str(t.id) ||
+      !str(t.txid) ||
+      t.from !== r.node ||
+      !str(t.to) ||
+      !str(t.asset) ||
+      !str(t.amount) ||
+      !AMOUNT.test(t.amount as string) ||
+      !Number.isInteger(t.time) ||
+      !Number.isInteger(t.height) ||
+      !str(t.kind) ||
+      !Array.isArray(t.evidence)
+    ) {
+      throw bad(`transfers[${j}] is not a transfer from ${r.node}`);
+    }
+    return {
+      id: t.id as string,
+      txid: t.txid as string,
+      from: t.from as string,
+      to: t.to as string,
+      asset: t.asset as string,
+      amount: t.amount as string,
+      time: t.time as number,
+      height: t.height as number,
+      kind: t.kind as string,
+      memo: typeof t.memo === 'string' ? t.memo : '',
+      evidence: (t.evidence as unknown[]).map(String),
+    };
+  });
+  return {
+    node: r.node,
+    via: {
+      mode: via.mode,
+      kind: via.kind,
+      endpoint: via.endpoint,
+      chain: via.chain,
+      ...(typeof via.network === 'string' ? { network: via.network } : {}),
+      ...(typeof via.readAt === 'string' ? { readAt: via.readAt } : {}),
+    },
+    ...(typeof r.asset === 'string' ? { asset: r.asset } : {}),
+    transfers,
+  };
 }

@@ -1,17 +1,32 @@
-import { type ChainSource, type PolicyName, parseTrace } from '@fundflow/core';
+import { type ChainSource, type PolicyName, parseTrace, redactUrl } from '@fundflow/core';
 import { assetView, flowByHop, forceLayout, formatUnits, traceAssets } from '@fundflow/graph';
 import Sigma from 'sigma';
 import { extremityArrow, pathCurved, pathLine } from 'sigma/rendering';
 import type { EdgeDisplayData, NodeDisplayData } from 'sigma/types';
+import { connectAllowed, connectSources } from './csp';
 import { byId, el, fill } from './dom';
 import {
   addExpansion,
+  type CaseSourceSpec,
   caseSource,
   EXPANDED_RULE,
   type ExpandedTransfer,
+  type ExpansionRecord,
   expandErrorText,
+  LIVE_KINDS,
+  type LiveKind,
+  type LiveProgress,
+  type LiveSettings,
+  liveDefaults,
+  liveEndpoint,
+  liveSource,
+  liveSpec,
   loadCaseCassette,
+  NotInBrowserError,
   readNextHop,
+  splitExpansions,
+  withExpansions,
+  withoutSecret,
 } from './expand';
 import { type Explorer, explorerFor } from './explorer';
 import { type LabelCandidate, type LabelPlacement, placeLabels } from './labels';
@@ -87,6 +102,11 @@ export interface ViewerTestState {
    * the last expansion's message (progress, result or error) and whether it was an error.
    */
   expanded: { nodes: string[]; edges: string[]; running: boolean; message: string | null; error: boolean };
+  /**
+   * Where "Expand one hop" reads: the recorded case (offline) or live (kind, endpoint; whether an API key is set —
+   * never the key itself), and how many expansions "Save + expansions" would write.
+   */
+  expandSource: { mode: 'cassette' | 'live'; kind: string; endpoint: string; hasKey: boolean; saved: number };
   /**
    * performance.now() when the first frame of the current trace with the graph drawn was on screen (sigma's first
    * render, then the compositor frame that carries it: see `afterPresented`); null before.
@@ -173,6 +193,7 @@ const dustText = byId('dust-text');
 const labelledInput = byId<HTMLInputElement>('hide-labelled');
 const resetFilters = byId<HTMLButtonElement>('reset-filters');
 const exportJson = byId<HTMLButtonElement>('export-json');
+const exportExpanded = byId<HTMLButtonElement>('export-expanded');
 const exportPngButton = byId<HTMLButtonElement>('export-png');
 const pngW = byId<HTMLInputElement>('png-w');
 const pngH = byId<HTMLInputElement>('png-h');
@@ -184,6 +205,13 @@ const hopTable = byId<HTMLTableElement>('hop-flow');
 const hopPolicy = byId('hop-policy');
 const legend = byId('legend');
 const caseInfo = byId('case-info');
+const modeCassette = byId<HTMLInputElement>('mode-cassette');
+const modeLive = byId<HTMLInputElement>('mode-live');
+const liveForm = byId('live-form');
+const liveKindSelect = byId<HTMLSelectElement>('live-kind');
+const liveEndpointInput = byId<HTMLInputElement>('live-endpoint');
+const liveKeyInput = byId<HTMLInputElement>('live-key');
+const liveNote = byId('live-note');
 
 let cases: CaseEntry[] = [];
 let vm: ViewModel | undefined;
@@ -245,11 +273,24 @@ let pathEdges = new Set<string>();
 let expandedNodes = new Set<string>();
 let expandedEdges = new Map<string, ExpandedTransfer>();
 let expandNotes = new Map<string, { text: string; error: boolean }>();
-let expanding: { node: string; run: number } | undefined;
+let expanding: { node: string; run: number; abort: AbortController } | undefined;
 let expandRuns = 0;
 let lastExpandNote: { text: string; error: boolean } | undefined;
-/** Per bundled case: its source over the replayed cassette (fetched and verified once). */
-const caseSources = new Map<string, Promise<ChainSource>>();
+/**
+ * Every expansion of the open trace file (all assets of an all-asset trace), in order: what "Save + expansions"
+ * writes as the `viewerExpansions` section, and what reopening such a file (or switching back to an asset) redraws.
+ */
+let expansionLog: ExpansionRecord[] = [];
+/** Per bundled case: its spec and source over the replayed cassette (fetched and verified once). */
+const caseSources = new Map<string, Promise<{ spec: CaseSourceSpec; source: ChainSource }>>();
+/** "Expand one hop" reads the recorded case (bundled cases) or a live endpoint. */
+let expandMode: 'cassette' | 'live' = 'live';
+let liveSettings: LiveSettings = { kind: 'esplora', endpoint: '' };
+/**
+ * The live API key: held in this variable only (and the password field while it shows) — never written to storage,
+ * the URL, a saved file, the console or a message; the transport redacts it from every URL and error it makes.
+ */
+let apiKey = '';
 let frameLog: FrameRecord[] | undefined;
 /** Resolvers of `nextFrame()` waiting for the next sigma render to reach the screen. */
 let frameWaiters: ((at: number) => void)[] = [];
@@ -276,6 +317,7 @@ const test: ViewerTestState = {
   hopFlow: [],
   explorer: null,
   expanded: { nodes: [], edges: [], running: false, message: null, error: false },
+  expandSource: { mode: 'live', kind: 'esplora', endpoint: '', hasKey: false, saved: 0 },
   firstFrameAt: null,
   frames: 0,
   snapshotFrames: 0,
@@ -397,6 +439,13 @@ function syncTestState(): void {
     message: lastExpandNote?.text ?? null,
     error: lastExpandNote?.error ?? false,
   };
+  test.expandSource = {
+    mode: expandMode,
+    kind: liveSettings.kind,
+    endpoint: liveSettings.endpoint,
+    hasKey: apiKey !== '',
+    saved: expansionLog.length,
+  };
 }
 
 function setStatus(text: string, error = false): void {
@@ -436,10 +485,17 @@ async function loadCaseList(): Promise<void> {
   for (const c of cases) caseSelect.append(el('option', { value: c.name }, `${c.name} (${c.chain})`));
 }
 
-/** `?trace=` takes a bundled case name or a URL (same origin: the CSP allows no other). */
+/**
+ * `?trace=` takes a bundled case name or a same-origin URL. (The CSP's connect-src also lists the public APIs live
+ * expansion reads, so the origin is checked here: a link cannot make the viewer fetch a trace from elsewhere.)
+ */
 function traceUrl(param: string): string {
   const c = cases.find((x) => x.name === param);
-  return c !== undefined ? c.file : param;
+  if (c !== undefined) return c.file;
+  if (new URL(param, window.location.href).origin !== window.location.origin) {
+    throw new Error(`?trace= opens bundled cases and files of this viewer's own origin only, not ${param}`);
+  }
+  return param;
 }
 
 async function openFromUrl(param: string): Promise<void> {
@@ -485,8 +541,17 @@ function fail(e: unknown): void {
 /** The asset shown of an all-asset trace (undefined for single-asset traces). */
 let viewAsset: string | undefined;
 
-function show(text: string, name: string, fileName: string, chosenAsset?: string): void {
+/**
+ * Opens a trace file's text (`chosenAsset`: the same file again, showing another asset of an all-asset trace). A
+ * `viewerExpansions` section (written by "Save + expansions") is split off: the trace keeps its own bytes, the
+ * expansions are drawn again.
+ */
+function show(fileText: string, name: string, fileName: string, chosenAsset?: string): void {
   const t0 = performance.now();
+  const reopened = chosenAsset !== undefined;
+  const { traceText: text, records } = reopened
+    ? { traceText: fileText, records: expansionLog }
+    : splitExpansions(fileText);
   const parsed = parseTrace(text);
   const t1 = performance.now();
   // All-asset traces are shown one asset at a time (amounts of different assets never add up): `?asset=` or the
@@ -501,13 +566,20 @@ function show(text: string, name: string, fileName: string, chosenAsset?: string
   expandedNodes = new Set();
   expandedEdges = new Map();
   expandNotes = new Map();
+  expanding?.abort.abort();
   expanding = undefined;
   lastExpandNote = undefined;
+  expansionLog = records;
+  // The saved expansions of the asset shown, in the order they were made.
+  for (const r of expansionLog) {
+    if (r.asset === viewAsset && model.graph.hasNode(r.node)) addExpanded(model, r.node, r.transfers);
+  }
   loadedText = text;
   loadedName = fileName;
   traceName = name;
   explorer = explorerFor(model.trace);
   positions = new Map([['layered', currentPositions(model)]]);
+  if (!reopened) setupExpandSource(model);
   caseSelect.value = cases.some((c) => c.name === name) ? name : '';
   const params = new URL(window.location.href).searchParams;
   const wanted = params.get('policy');
@@ -522,8 +594,11 @@ function show(text: string, name: string, fileName: string, chosenAsset?: string
   setupFilterInputs(model, params);
   exportJson.disabled = false;
   exportPngButton.disabled = false;
+  exportExpanded.disabled = expansionLog.length === 0;
 
   computeBaseStyles(model);
+  for (const n of expandedNodes) baseNode.set(n, expandedNodeStyle(model, n));
+  for (const e of expandedEdges.keys()) baseEdgeSize.set(e, 1);
   visibility = computeVisibility(model.graph, currentFilters());
   test.firstFrameAt = null;
   test.frames = 0;
@@ -1107,6 +1182,16 @@ exportJson.addEventListener('click', () => {
   download(new Blob([loadedText], { type: 'application/json' }), loadedName);
 });
 
+// The trace file as loaded plus a `viewerExpansions` section with every expansion (no API key: none is ever kept).
+exportExpanded.addEventListener('click', () => {
+  if (vm === undefined || expansionLog.length === 0) return;
+  const base = loadedName.replace(/(\.expanded)?(\.trace)?\.json$/i, '');
+  download(
+    new Blob([withExpansions(loadedText, expansionLog)], { type: 'application/json' }),
+    `${base}.expanded.trace.json`,
+  );
+});
+
 // ---- interaction -----------------------------------------------------------------------------------------------
 
 function select(node: string | undefined): void {
@@ -1416,22 +1501,111 @@ function openCase(): string | undefined {
   return traceName !== null && cases.some((c) => c.name === traceName) ? traceName : undefined;
 }
 
-/** The panel's "Expand one hop" button and status line. */
+/** The connect-src sources of the page's CSP meta tag (scripts/serve.ts sends the same policy as a header). */
+function pageConnectSources(): string[] {
+  const meta = document.querySelector<HTMLMetaElement>('meta[http-equiv="Content-Security-Policy"]');
+  return meta !== null ? connectSources(meta.content) : ["'self'"];
+}
+
+/** Why the page cannot connect to `endpoint` under its CSP (undefined: it can), with what to do about it. */
+function cspRefusal(endpoint: string): string | undefined {
+  let origin: string;
+  try {
+    origin = new URL(endpoint).origin;
+  } catch {
+    return undefined; // liveSpec says what is wrong with it
+  }
+  if (connectAllowed(endpoint, pageConnectSources(), window.location.origin)) return undefined;
+  return `the viewer's Content-Security-Policy (connect-src) does not allow ${origin}: serve it with \`pnpm fundflow view <trace.json> --connect ${origin}\` (nothing was sent)`;
+}
+
+/** The live form and the mode switch, set from a newly opened trace (the API key is kept: it is the analyst's). */
+function setupExpandSource(model: ViewModel): void {
+  const isCase = openCase() !== undefined;
+  expandMode = isCase ? 'cassette' : 'live';
+  modeCassette.disabled = !isCase;
+  modeCassette.checked = expandMode === 'cassette';
+  modeLive.checked = expandMode === 'live';
+  liveSettings = liveDefaults(model.trace);
+  liveKindSelect.value = liveSettings.kind;
+  liveEndpointInput.value = liveSettings.endpoint;
+  showLiveForm();
+}
+
+function showLiveForm(): void {
+  liveForm.classList.toggle('off', expandMode !== 'live');
+  for (const input of [liveKindSelect, liveEndpointInput, liveKeyInput]) input.disabled = expandMode !== 'live';
+  const refusal = liveSettings.endpoint.trim() !== '' ? cspRefusal(liveSettings.endpoint.trim()) : undefined;
+  liveNote.className = refusal !== undefined ? 'error' : 'hint';
+  liveNote.textContent =
+    expandMode !== 'live'
+      ? 'Reads the bundled case’s recorded answers, offline.'
+      : (refusal ??
+        (liveSettings.endpoint.trim() === ''
+          ? 'Type the endpoint of a node or API for this chain.'
+          : `Reads live from this browser (rate limited, 2 retries, 15 s timeout). ${
+              liveSettings.kind === 'etherscan' || liveSettings.kind === 'blockscout'
+                ? 'The key is sent to that endpoint only and kept in this page’s memory: never stored, never in the URL or a saved file.'
+                : `${liveSettings.kind} takes no API key.`
+            }`));
+}
+
+for (const radio of [modeCassette, modeLive]) {
+  radio.addEventListener('change', () => {
+    expandMode = modeLive.checked ? 'live' : 'cassette';
+    showLiveForm();
+    renderPanel();
+    syncTestState();
+  });
+}
+liveKindSelect.addEventListener('change', () => {
+  const kind = (LIVE_KINDS as readonly string[]).includes(liveKindSelect.value)
+    ? (liveKindSelect.value as LiveKind)
+    : liveSettings.kind;
+  // Follow the kind with its usual endpoint unless the analyst typed one of their own.
+  const typed = vm !== undefined && liveSettings.endpoint !== liveEndpoint(liveSettings.kind, vm.trace);
+  liveSettings = { kind, endpoint: typed || vm === undefined ? liveSettings.endpoint : liveEndpoint(kind, vm.trace) };
+  liveEndpointInput.value = liveSettings.endpoint;
+  showLiveForm();
+  syncTestState();
+});
+liveEndpointInput.addEventListener('input', () => {
+  liveSettings = { ...liveSettings, endpoint: liveEndpointInput.value.trim() };
+  showLiveForm();
+  syncTestState();
+});
+liveKeyInput.addEventListener('input', () => {
+  apiKey = liveKeyInput.value.trim();
+  syncTestState();
+});
+
+/** The panel's "Expand one hop" button (and Cancel while it runs) and status line. */
 function expandSection(model: ViewModel, address: string): Node[] {
   const note = expandNotes.get(address);
   const button = el('button', { type: 'button', id: 'expand' }, 'Expand one hop');
   const caseName = openCase();
-  button.disabled = expanding !== undefined || caseName === undefined;
+  const live = expandMode === 'live';
+  button.disabled = expanding !== undefined || (!live && caseName === undefined);
   button.addEventListener('click', () => void expandNode(model, address));
+  const line = el('p', {}, button);
+  if (expanding !== undefined) {
+    const cancel = el('button', { type: 'button', id: 'expand-cancel' }, 'Cancel');
+    cancel.addEventListener('click', () => expanding?.abort.abort());
+    line.append(' ', cancel);
+  }
   const status = el(
     'p',
     { id: 'expand-status', class: note?.error ? 'error' : 'hint' },
     note?.text ??
-      (caseName === undefined
-        ? 'Expanding reads the recorded cassette of a bundled case: open one from the case list.'
-        : `Reads this address's next hop from the recorded case (${caseName}), offline.`),
+      (expanding !== undefined
+        ? `expanding ${shortAddress(expanding.node)}…`
+        : live
+          ? `Reads this address's next hop live (${liveSettings.kind}, see "Expand through" below).`
+          : caseName === undefined
+            ? 'Expanding reads the recorded cassette of a bundled case: open one from the case list, or read live.'
+            : `Reads this address's next hop from the recorded case (${caseName}), offline.`),
   );
-  return [el('p', {}, button), status];
+  return [line, status];
 }
 
 /** The selected address's expanded transfers (not traced). */
@@ -1474,8 +1648,8 @@ function expandedTable(model: ViewModel, address: string): Node[] {
   return parts;
 }
 
-/** The open case's source over its replayed cassette (fetched, verified and built once per case). */
-function sourceFor(caseName: string): Promise<ChainSource> {
+/** The open case's spec and source over its replayed cassette (fetched, verified and built once per case). */
+function sourceFor(caseName: string): Promise<{ spec: CaseSourceSpec; source: ChainSource }> {
   let p = caseSources.get(caseName);
   if (p === undefined) {
     p = (async () => {
@@ -1484,7 +1658,7 @@ function sourceFor(caseName: string): Promise<ChainSource> {
         if (!res.ok) throw new Error(`could not fetch ${url} (HTTP ${res.status})`);
         return res.text();
       });
-      return caseSource(spec, cassette);
+      return { spec, source: await caseSource(spec, cassette) };
     })();
     caseSources.set(caseName, p);
     // A failure is not cached: the next click tries again.
@@ -1507,39 +1681,105 @@ function noteExpand(address: string, text: string, error = false): void {
   syncTestState();
 }
 
+function liveProgressText(p: LiveProgress): string {
+  return (
+    `${p.sent} request${p.sent === 1 ? '' : 's'} sent, ${p.answered} answered` +
+    (p.retries > 0 ? `, ${p.retries} retried (last: ${p.lastRetry ?? '?'})` : '')
+  );
+}
+
 /**
- * Reads `address`'s next hop from the open case's cassette through the chain's source and adds what is new as
- * "expanded, not traced". Progress and errors go to the panel (and the status line while it runs).
+ * Reads `address`'s next hop through the chain's source — over the open case's cassette, or live over core's http
+ * transport — and adds what is new as "expanded, not traced". Progress and errors go to the panel (and the status
+ * line while it runs); the page stays responsive (every read is awaited), Cancel aborts the requests in flight.
  */
 async function expandNode(model: ViewModel, address: string): Promise<void> {
   const caseName = openCase();
-  if (vm !== model || expanding !== undefined || caseName === undefined) return;
+  const live = expandMode === 'live';
+  if (vm !== model || expanding !== undefined || (!live && caseName === undefined)) return;
+  // What this run uses, fixed at the click: editing the form meanwhile changes the next run.
+  const key = live ? apiKey : '';
+  const settings = { ...liveSettings };
   const run = ++expandRuns;
-  expanding = { node: address, run };
+  const abort = new AbortController();
+  expanding = { node: address, run, abort };
   const current = () => vm === model && expanding?.run === run;
-  const progress = (text: string) => {
+  let requests = '';
+  let step = live ? 'connecting' : 'loading the recorded case';
+  const progress = () => {
     if (!current()) return;
+    const text = requests !== '' ? `${step} · ${requests}` : step;
     noteExpand(address, `expanding: ${text}…`);
     setStatus(`expanding ${shortAddress(address)}: ${text}…`);
   };
   renderPanel();
-  progress('loading the recorded case');
+  progress();
   // Let the status paint before the cassette is verified (a few MB of sha256).
   await new Promise((done) => setTimeout(done, 0));
   try {
-    const source = await sourceFor(caseName);
+    let source: ChainSource;
+    let via: ExpansionRecord['via'];
+    if (live) {
+      const spec = liveSpec(model.trace, settings);
+      const refusal = cspRefusal(spec.endpoint);
+      if (refusal !== undefined) throw new NotInBrowserError(refusal);
+      source = await liveSource(model.trace, settings, {
+        ...(key !== '' ? { apiKey: key } : {}),
+        signal: abort.signal,
+        onProgress: (p) => {
+          requests = liveProgressText(p);
+          progress();
+        },
+      });
+      via = {
+        mode: 'live',
+        kind: spec.kind,
+        endpoint: redactUrl(spec.endpoint, key !== '' ? [key] : []),
+        chain: spec.chain,
+        ...(spec.network !== undefined ? { network: spec.network } : {}),
+        readAt: new Date().toISOString(),
+      };
+    } else {
+      const c = await sourceFor(caseName!);
+      source = c.source;
+      via = {
+        mode: 'cassette',
+        kind: c.spec.kind,
+        endpoint: c.spec.endpoint,
+        chain: c.spec.chain,
+        ...(c.spec.network !== undefined ? { network: c.spec.network } : {}),
+      };
+    }
     if (!current()) return;
-    progress('reading');
-    const transfers = await readNextHop(source, address, model.trace, model.graph, progress);
+    step = 'reading';
+    progress();
+    const transfers = await readNextHop(source, address, model.trace, model.graph, (text) => {
+      step = text;
+      progress();
+    });
     if (!current()) return;
     const added = applyExpansion(model, address, transfers);
+    if (added.edges.length > 0) {
+      const fresh = new Set(added.edges);
+      expansionLog.push({
+        node: address,
+        via,
+        ...(viewAsset !== undefined ? { asset: viewAsset } : {}),
+        transfers: transfers.filter((t) => fresh.has(t.id)),
+      });
+      exportExpanded.disabled = false;
+    }
     noteExpand(
       address,
-      `${transfers.length} transfers read: ${added.edges} new edges, ${added.nodes} new nodes (${EXPANDED_RULE})` +
+      `${transfers.length} transfers read${live ? ` live (${requests})` : ''}: ${added.edges.length} new edges, ` +
+        `${added.nodes.length} new nodes (${EXPANDED_RULE})` +
         (added.known > 0 ? `; ${added.known} already in the graph` : ''),
     );
   } catch (e) {
-    if (current()) noteExpand(address, expandErrorText(e), true);
+    if (current()) {
+      const text = abort.signal.aborted ? 'cancelled: nothing was added' : expandErrorText(e);
+      noteExpand(address, withoutSecret(text, key), true);
+    }
   } finally {
     if (current()) {
       expanding = undefined;
@@ -1551,34 +1791,44 @@ async function expandNode(model: ViewModel, address: string): Promise<void> {
   }
 }
 
+function expandedNodeStyle(model: ViewModel, node: string): { color: string; size: number; label: string } {
+  return { color: EXPANDED_NODE, size: 4, label: nodeLabel(model.graph.getNodeAttributes(node)) };
+}
+
+/** Adds an expansion's transfers to the graph and to the expanded sets (no styles, no drawing). */
+function addExpanded(model: ViewModel, address: string, transfers: readonly ExpandedTransfer[]) {
+  const added = addExpansion(model.graph, address, transfers);
+  const byTransfer = new Map(transfers.map((t) => [t.id, t]));
+  for (const e of added.edges) expandedEdges.set(e, byTransfer.get(e)!);
+  for (const n of added.nodes) expandedNodes.add(n);
+  return added;
+}
+
 /** Adds an expansion to the graph, the styles, the positions of both layouts and the visibility; redraws. */
 function applyExpansion(
   model: ViewModel,
   address: string,
   transfers: ExpandedTransfer[],
-): { nodes: number; edges: number; known: number } {
+): { nodes: string[]; edges: string[]; known: number } {
   const graph = model.graph;
   const before = graph.getNodeAttributes(address);
-  const added = addExpansion(graph, address, transfers);
-  const byTransfer = new Map(transfers.map((t) => [t.id, t]));
-  for (const e of added.edges) {
-    expandedEdges.set(e, byTransfer.get(e)!);
-    baseEdgeSize.set(e, 1);
-  }
+  const beforeX = before.x ?? 0;
+  const beforeY = before.y ?? 0;
+  const added = addExpanded(model, address, transfers);
+  for (const e of added.edges) baseEdgeSize.set(e, 1);
   for (const n of added.nodes) {
-    expandedNodes.add(n);
     const a = graph.getNodeAttributes(n);
-    baseNode.set(n, { color: EXPANDED_NODE, size: 4, label: nodeLabel(a) });
+    baseNode.set(n, expandedNodeStyle(model, n));
     // Both layouts: the same offset from the expanded node.
     for (const p of positions.values()) {
-      const from = p.get(address) ?? { x: before.x ?? 0, y: before.y ?? 0 };
-      p.set(n, { x: from.x + (a.x ?? 0) - (before.x ?? 0), y: from.y + (a.y ?? 0) - (before.y ?? 0) });
+      const from = p.get(address) ?? { x: beforeX, y: beforeY };
+      p.set(n, { x: from.x + (a.x ?? 0) - beforeX, y: from.y + (a.y ?? 0) - beforeY });
     }
   }
   visibility = computeVisibility(graph, currentFilters());
   hits = new Set(searchNodes(graph, search));
   refresh();
-  return { nodes: added.nodes.length, edges: added.edges.length, known: added.known };
+  return added;
 }
 
 function renderCashOuts(): void {

@@ -143,6 +143,23 @@ describe('startEsploraServer: wire format', () => {
     });
   });
 
+  it('lets web pages read it, as public Esplora instances do (CORS), and answers preflights for GET', async () => {
+    const origin = { headers: { origin: 'http://127.0.0.1:4173' } };
+    for (const path of ['/blocks/tip/height', `/tx/${'ab'.repeat(32)}`, '/no/such/route']) {
+      const res = await fetch(`${server.url}${path}`, origin);
+      expect(res.headers.get('access-control-allow-origin'), path).toBe('*');
+    }
+    const preflight = await fetch(`${server.url}/blocks/tip/height`, {
+      method: 'OPTIONS',
+      headers: { ...origin.headers, 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET');
+    // Other methods are still refused.
+    expect((await fetch(`${server.url}/blocks/tip/height`, { method: 'POST' })).status).toBe(404);
+  });
+
   it('pages /address/:a/txs/chain 25 at a time by last seen txid, like the in-process source', async () => {
     const address = scenario.seedAddress;
     const viaHttp: string[] = [];

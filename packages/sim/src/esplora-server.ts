@@ -123,6 +123,8 @@ export async function startEsploraServer(
       const headers: Record<string, string> = {
         'Content-Type': answer.contentType,
         'Content-Length': String(Buffer.byteLength(answer.body)),
+        // As public Esplora instances (Blockstream, mempool.space): any web page may read the answers.
+        'Access-Control-Allow-Origin': '*',
         ...extra,
       };
       if (answer.ttl !== undefined) headers['Cache-Control'] = `public, max-age=${answer.ttl}`;
@@ -142,6 +144,12 @@ export async function startEsploraServer(
     }
     let answer: Answer;
     let route: string;
+    if (req.method === 'OPTIONS') {
+      // A CORS preflight (a browser about to send a non-simple request): GET only.
+      stats.byRoute.preflight = (stats.byRoute.preflight ?? 0) + 1;
+      send(res, text(204, ''), { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': '*' });
+      return;
+    }
     try {
       [route, answer] = handle(utxo, req.method ?? 'GET', req.url ?? '/');
     } catch (e) {

@@ -1,9 +1,11 @@
 import { FundflowError } from '@fundflow/core';
 import { readTraceFile } from '@fundflow/graph/node';
-import { buildViewer, startViewerServer, type ViewerServer } from '@fundflow/viewer/serve';
+import { buildViewer, connectOrigins, startViewerServer, type ViewerServer } from '@fundflow/viewer/serve';
 
 export interface ViewOptions {
   port?: string;
+  /** `--connect`: origins live expansion may read, added to the served CSP's connect-src. */
+  connect?: string[];
 }
 
 export interface ViewResult {
@@ -13,7 +15,8 @@ export interface ViewResult {
 
 /**
  * `fundflow view <trace.json>`: checks the trace file, builds the viewer when its build is missing or stale, and
- * serves it on 127.0.0.1 (offline) with the trace as /trace.json; prints the URL that opens it.
+ * serves it on 127.0.0.1 with the trace as /trace.json; prints the URL that opens it. The page connects to nothing
+ * but itself unless the analyst expands live: the public APIs it prefills, and the `--connect` origins.
  */
 export async function viewCommand(file: string, o: ViewOptions): Promise<ViewResult> {
   readTraceFile(file); // fail here, with a message, rather than in the browser
@@ -21,8 +24,14 @@ export async function viewCommand(file: string, o: ViewOptions): Promise<ViewRes
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
     throw new FundflowError('INVALID_ARGUMENT', `--port must be a port number (0-65535), got ${o.port}`);
   }
+  let connect: string[];
+  try {
+    connect = connectOrigins(o.connect ?? []);
+  } catch (e) {
+    throw new FundflowError('INVALID_ARGUMENT', e instanceof Error ? e.message : String(e));
+  }
   if (await buildViewer()) process.stderr.write('built the viewer (apps/viewer/dist)\n');
-  const server = await startViewerServer({ trace: file, ...(port !== undefined ? { port } : {}) });
+  const server = await startViewerServer({ trace: file, connect, ...(port !== undefined ? { port } : {}) });
   const url = `${server.url}?trace=/trace.json`;
   process.stdout.write(`fundflow viewer: ${url}\n(Ctrl-C to stop)\n`);
   return { url, server };
