@@ -26,6 +26,8 @@ import {
   esploraHistoryPageSchema,
   esploraOutspendsSchema,
   esploraTxSchema,
+  isEsploraOutspends,
+  isEsploraTx,
 } from './esplora-wire';
 import { annotateUtxo } from './heuristics/annotate';
 import { type BitcoinNetworkName, chainOf, isBitcoinNetworkName, nativeAssetOf } from './networks';
@@ -129,7 +131,8 @@ export class EsploraSource implements UtxoSource {
   async getTransaction(txid: string): Promise<UtxoTransaction> {
     const id = checkTxid(txid);
     const { json, sha256, url } = await this.#get(`/tx/${id}`, { txid: id }, true);
-    const wire = parseWire(esploraTxSchema, json, url);
+    // The in-place check first (zod copies the whole object); the schema runs when it fails, for its message.
+    const wire = isEsploraTx(json) ? json : parseWire(esploraTxSchema, json, url);
     if (wire.txid.toLowerCase() !== id) {
       throw new FundflowError('BAD_RESPONSE', `${url} answered with transaction ${wire.txid}`, {
         details: { url, txid: id, got: wire.txid },
@@ -231,7 +234,7 @@ export class EsploraSource implements UtxoSource {
 
   async #fetchOutspends(txid: string): Promise<Outspend[]> {
     const { json, url } = await this.#get(`/tx/${txid}/outspends`, { txid });
-    return parseWire(esploraOutspendsSchema, json, url).map(toOutspend);
+    return (isEsploraOutspends(json) ? json : parseWire(esploraOutspendsSchema, json, url)).map(toOutspend);
   }
 
   #flushOutspends(): void {

@@ -89,3 +89,98 @@ export type EsploraInput = z.infer<typeof esploraInputSchema>;
 export type EsploraTx = z.infer<typeof esploraTxSchema>;
 export type EsploraOutspend = z.infer<typeof esploraOutspendSchema>;
 export type EsploraAddressStats = z.infer<typeof esploraAddressStatsSchema>;
+
+// ---- fast checks -----------------------------------------------------------------------------------------------------
+// A trace reads tens of thousands of transactions and outspends lists, and a zod parse copies every object of each
+// (half the time of a replay went there). These predicates test the same shapes as the schemas above in place, without
+// allocating; a value they accept is used as it is (unknown keys stay on it but nothing reads them). When one says no,
+// the caller runs the schema, whose error names the path and the problem. esplora-wire.test.ts checks that both agree,
+// field by field, on real samples and on their mutations.
+
+const TXID_RE = /^[0-9a-fA-F]{64}$/;
+const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isTxid(v: unknown): boolean {
+  return typeof v === 'string' && TXID_RE.test(v);
+}
+
+function isSats(v: unknown): boolean {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isU32(v: unknown): boolean {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 0xffffffff;
+}
+
+function isNonNegativeInt(v: unknown): boolean {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isStatus(v: unknown): v is EsploraStatus {
+  if (!isRecord(v)) return false;
+  if (v.confirmed === false) return true;
+  return (
+    v.confirmed === true &&
+    isNonNegativeInt(v.block_height) &&
+    (v.block_hash === undefined || typeof v.block_hash === 'string') &&
+    isNonNegativeInt(v.block_time)
+  );
+}
+
+function isOutput(v: unknown): v is EsploraOutput {
+  return (
+    isRecord(v) &&
+    typeof v.scriptpubkey === 'string' &&
+    HEX_RE.test(v.scriptpubkey) &&
+    typeof v.scriptpubkey_type === 'string' &&
+    (v.scriptpubkey_address === undefined || typeof v.scriptpubkey_address === 'string') &&
+    isSats(v.value)
+  );
+}
+
+function isInput(v: unknown): v is EsploraInput {
+  if (!isRecord(v) || !isTxid(v.txid) || !isU32(v.vout) || typeof v.is_coinbase !== 'boolean') return false;
+  if (v.prevout !== undefined && v.prevout !== null && !isOutput(v.prevout)) return false;
+  if (v.sequence !== undefined && !isU32(v.sequence)) return false;
+  const w = v.witness;
+  if (w === undefined) return true;
+  if (!Array.isArray(w)) return false;
+  for (const item of w) if (typeof item !== 'string') return false;
+  return true;
+}
+
+/**
+ * Whether `v` has the shape of {@link esploraTxSchema} (`GET /tx/:txid`), checked in place.
+ * @example const wire = isEsploraTx(json) ? json : parseWire(esploraTxSchema, json, url)
+ */
+export function isEsploraTx(v: unknown): v is EsploraTx {
+  if (!isRecord(v) || !isTxid(v.txid) || !isSats(v.fee) || !isStatus(v.status)) return false;
+  if (v.version !== undefined && !(typeof v.version === 'number' && Number.isSafeInteger(v.version))) return false;
+  if (v.locktime !== undefined && !isU32(v.locktime)) return false;
+  if (v.size !== undefined && !isNonNegativeInt(v.size)) return false;
+  if (v.weight !== undefined && !isNonNegativeInt(v.weight)) return false;
+  const { vin, vout } = v;
+  if (!Array.isArray(vin) || vin.length === 0 || !Array.isArray(vout) || vout.length === 0) return false;
+  for (const input of vin) if (!isInput(input)) return false;
+  for (const output of vout) if (!isOutput(output)) return false;
+  return true;
+}
+
+/**
+ * Whether `v` has the shape of {@link esploraOutspendsSchema} (`GET /tx/:txid/outspends`), checked in place.
+ * @example const list = isEsploraOutspends(json) ? json : parseWire(esploraOutspendsSchema, json, url)
+ */
+export function isEsploraOutspends(v: unknown): v is EsploraOutspend[] {
+  if (!Array.isArray(v)) return false;
+  for (const o of v) {
+    if (!isRecord(o)) return false;
+    if (o.spent === false) continue;
+    if (o.spent !== true || !isTxid(o.txid) || !isU32(o.vin)) return false;
+    if (o.status !== undefined && !isStatus(o.status)) return false;
+  }
+  return true;
+}

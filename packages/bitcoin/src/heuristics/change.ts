@@ -79,17 +79,11 @@ export function explainChange(tx: UtxoTransaction, context: ChangeContext = {}):
   const outs = tx.outputs.filter((o) => o.hasAddress && o.value > 0n);
   if (outs.length < 2) return { guess: undefined, candidates: [], reason: 'too-few-outputs' };
 
-  const qualifying: Record<ChangeRuleName, UtxoOutput[]> = {
-    'change:direct': directChange(tx, outs),
-    'change:script-type': scriptTypeMatch(tx, outs),
-    'change:optimal': optimalChange(tx, outs),
-    'change:round-value': roundValue(outs),
-    'change:fresh-address': freshAddress(tx, outs, context),
-  };
   const candidates: ChangeCandidate[] = [];
   for (const { rule } of CHANGE_RULES) {
+    // Only the rules asked for run (the tracer annotates every transaction it reads).
     if (context.rules !== undefined && !context.rules.includes(rule)) continue;
-    const q = qualifying[rule];
+    const q = qualifyingOutputs(rule, tx, outs, context);
     if (q.length > 0) candidates.push({ rule, vouts: q.map((o) => o.vout) });
   }
   const applicable = candidates.filter((c) => c.vouts.length === 1);
@@ -103,13 +97,39 @@ export function explainChange(tx: UtxoTransaction, context: ChangeContext = {}):
   };
 }
 
-function inputAddresses(tx: UtxoTransaction): Set<string> {
-  return new Set(tx.inputs.flatMap((i) => (i.address === undefined ? [] : [i.address])));
+/** The paying outputs that qualify under one rule. */
+function qualifyingOutputs(
+  rule: ChangeRuleName,
+  tx: UtxoTransaction,
+  outs: UtxoOutput[],
+  context: ChangeContext,
+): UtxoOutput[] {
+  switch (rule) {
+    case 'change:direct':
+      return directChange(tx, outs);
+    case 'change:script-type':
+      return scriptTypeMatch(tx, outs);
+    case 'change:optimal':
+      return optimalChange(tx, outs);
+    case 'change:round-value':
+      return roundValue(outs);
+    case 'change:fresh-address':
+      return freshAddress(tx, outs, context);
+  }
+}
+
+/** Whether an input spends from `address` (a scan: transactions have few inputs; a set above a few dozen). */
+function inputAddressTest(tx: UtxoTransaction): (address: string) => boolean {
+  if (tx.inputs.length > 32) {
+    const mine = new Set<string | undefined>(tx.inputs.map((i) => i.address));
+    return (address) => mine.has(address);
+  }
+  return (address) => tx.inputs.some((i) => i.address === address);
 }
 
 function directChange(tx: UtxoTransaction, outs: UtxoOutput[]): UtxoOutput[] {
-  const mine = inputAddresses(tx);
-  return outs.filter((o) => mine.has(o.address));
+  const mine = inputAddressTest(tx);
+  return outs.filter((o) => mine(o.address));
 }
 
 // The inputs' script type, when every input's address tells it and they all agree.
@@ -142,8 +162,8 @@ function roundValue(outs: UtxoOutput[]): UtxoOutput[] {
 function freshAddress(tx: UtxoTransaction, outs: UtxoOutput[], context: ChangeContext): UtxoOutput[] {
   const seen = context.addressSeenBefore;
   if (seen === undefined) return [];
-  const mine = inputAddresses(tx);
+  const mine = inputAddressTest(tx);
   const height = tx.height < 0 ? Number.MAX_SAFE_INTEGER : tx.height;
-  const fresh = outs.filter((o) => !mine.has(o.address) && !seen(o.address, height));
+  const fresh = outs.filter((o) => !mine(o.address) && !seen(o.address, height));
   return fresh.length === outs.length ? [] : fresh;
 }

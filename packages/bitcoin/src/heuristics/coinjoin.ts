@@ -23,9 +23,14 @@ export interface CoinJoinFlag {
  * A flagged transaction breaks common-input ownership: clustering skips it and the hop is "mixed". Pure.
  */
 export function coinJoinFlag(tx: UtxoTransaction): CoinJoinFlag | undefined {
+  // Most transactions have one or two inputs: rule them out before building anything (the tracer asks for every
+  // transaction it reads).
+  const whirlpoolShape = tx.inputs.length === 5 && tx.outputs.length === 5;
+  if (!whirlpoolShape && (tx.inputs.length < COINJOIN_MIN_INPUTS || tx.outputs.length < COINJOIN_MIN_EQUAL_OUTPUTS)) {
+    return undefined;
+  }
   if (tx.inputs.some((i) => i.coinbase)) return undefined;
-  const paying = tx.outputs.filter((o) => o.hasAddress && o.value > 0n);
-  if (tx.inputs.length === 5 && tx.outputs.length === 5) {
+  if (whirlpoolShape) {
     const d = tx.outputs[0]!.value;
     if (WHIRLPOOL_DENOMINATIONS.includes(d) && tx.outputs.every((o) => o.value === d)) {
       return { kind: 'whirlpool', denomination: d, count: 5 };
@@ -34,6 +39,7 @@ export function coinJoinFlag(tx: UtxoTransaction): CoinJoinFlag | undefined {
   if (tx.inputs.length < COINJOIN_MIN_INPUTS) return undefined;
   const inputAddresses = new Set(tx.inputs.map((i) => i.address ?? i.outpoint));
   if (inputAddresses.size < 2) return undefined;
+  const paying = tx.outputs.filter((o) => o.hasAddress && o.value > 0n);
   const byValue = new Map<bigint, Set<string>>();
   for (const o of paying) {
     const set = byValue.get(o.value) ?? new Set<string>();

@@ -56,9 +56,10 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
   }
 
   const transactions = [...txids].sort(compareStrings).map((t) => ctx.memo.tx.peek(t)!);
+  const transactionRecords = transactions.map(transactionRecord);
   const transferRecords =
     source.model === 'utxo'
-      ? utxoTransfers(transactions, results, source.nativeAsset)
+      ? utxoTransfers(transactions, transactionRecords, results, source.nativeAsset)
       : [...transfers.values()].sort((a, b) => compareStrings(a.id, b.id)).map(transferRecord);
 
   const addresses = new Set<string>();
@@ -88,7 +89,7 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
     labelPacks: (options.labels?.packs?.() ?? []).slice().sort((a, b) => compareStrings(a.name, b.name)),
     labels: dedupeLabels(labels),
     transfers: transferRecords,
-    transactions: transactions.map(transactionRecord),
+    transactions: transactionRecords,
     results,
   };
 }
@@ -162,35 +163,50 @@ function transferRecord(t: Transfer): TransferRecord {
 /**
  * UTXO outputs that carried stolen value under some policy, as transfers. `from` is the address of the first input
  * that carried stolen value under any policy (all inputs belong to one spender under common-input ownership).
+ * `txs` and their `records` are in txid order.
  */
-function utxoTransfers(txs: UtxoTransaction[], results: TraceFile['results'], native: Asset): TransferRecord[] {
-  const tainted = new Set<string>();
-  for (const r of Object.values(results)) for (const e of r?.edges ?? []) tainted.add(e.transfer);
+function utxoTransfers(
+  txs: UtxoTransaction[],
+  records: TransactionRecord[],
+  results: TraceFile['results'],
+  native: Asset,
+): TransferRecord[] {
+  // The tainted outpoints in id order: each policy's edges are sorted by id already (one policy: nothing to merge).
+  const lists = Object.values(results).map((r) => r?.edges.map((e) => e.transfer) ?? []);
+  const ids = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort();
+  const tainted = new Set(ids);
   const asset = assetId(native);
-  const out: TransferRecord[] = [];
-  for (const tx of txs) {
-    let evidence: string[] | undefined;
-    let from: string | undefined;
-    for (const o of tx.outputs) {
-      const id = `${tx.txid}:${o.vout}`;
-      if (!tainted.has(id)) continue;
-      from ??= senderOf(tx, tainted);
-      evidence ??= sortedUnique(tx.evidence);
-      out.push({
-        id,
-        txid: tx.txid,
-        from,
-        to: o.address,
-        asset,
-        amount: o.value.toString(),
-        time: tx.time,
-        height: tx.height,
-        kind: 'utxo',
-        evidence,
-      });
+  const out: TransferRecord[] = new Array(ids.length);
+  // Outpoint ids are `<64-hex txid>:<vout>`, so id order groups them by txid in txid order: one walk over both lists.
+  let t = 0;
+  let from: string | undefined;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    const txid = id.slice(0, 64);
+    if (txs[t]!.txid !== txid) {
+      while (txs[t]!.txid !== txid) t++;
+      from = undefined;
     }
+    const tx = txs[t]!;
+    // The transaction's record already holds the amounts as strings (a bigint → string conversion per output less).
+    const record = records[t]!;
+    const vout = Number(id.slice(65));
+    const i = tx.outputs[vout]?.vout === vout ? vout : tx.outputs.findIndex((o) => o.vout === vout);
+    from ??= senderOf(tx, tainted);
+    out[k] = {
+      id,
+      txid: tx.txid,
+      from,
+      to: tx.outputs[i]!.address,
+      asset,
+      amount: record.outputs[i]!.value,
+      time: tx.time,
+      height: tx.height,
+      kind: 'utxo',
+      evidence: record.evidence,
+    };
   }
-  return out.sort((a, b) => compareStrings(a.id, b.id));
+  return out;
 }
 
 /** The address of the first input that carried stolen value under any policy, else of the first input with one. */

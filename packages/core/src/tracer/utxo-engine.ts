@@ -1,7 +1,7 @@
 import { FundflowError } from '../errors';
 import type { UtxoSource } from '../source';
 import type { EdgeRecord, PolicyResult, StopRecord } from '../trace-file/schema';
-import { compareStrings, type Label, type Outspend, outpointId, parseOutpoint, type UtxoTransaction } from '../types';
+import { type Label, type Outspend, outpointId, parseOutpoint, type UtxoTransaction } from '../types';
 import { summarize } from './summary';
 import { type Piece, splitTransaction, stolenRuns, type Taint } from './taint';
 import { isOutpoint, MAX_RECOMPUTES_PER_ITEM, sameTaint, type TraceContext, tooManyRecomputes } from './trace-context';
@@ -239,26 +239,21 @@ export class UtxoEngine {
     return [...ids];
   }
 
-  /** The chain's heuristics for one output, as edge provenance (annotations are computed once per transaction). */
-  private heuristicsOf(tx: UtxoTransaction, vout: number): Pick<EdgeRecord, 'heuristics' | 'mixed'> | undefined {
-    if (!this.source.annotate) return undefined;
+  /** Adds the chain's heuristics for one output to its edge, as provenance (annotations: once per transaction). */
+  private addHeuristics(edge: EdgeRecord, tx: UtxoTransaction, vout: number): void {
+    if (!this.source.annotate) return;
     let a = this.ctx.annotations.get(tx.txid);
     if (a === undefined) {
       a = this.source.annotate(tx) ?? null;
       this.ctx.annotations.set(tx.txid, a);
     }
-    if (a === null) return undefined;
-    let found: { rule: string; confidence: number }[] | undefined;
+    if (a === null) return;
     for (const o of a.outputs ?? []) {
       if (o.vout !== vout) continue;
-      found ??= [];
-      found.push({ rule: o.rule, confidence: o.confidence });
+      edge.heuristics ??= [];
+      edge.heuristics.push({ rule: o.rule, confidence: o.confidence });
     }
-    if (found === undefined && !a.mixed) return undefined;
-    return {
-      ...(found !== undefined ? { heuristics: found } : {}),
-      ...(a.mixed ? { mixed: `${a.mixed.kind} ${a.mixed.denomination} ×${a.mixed.count}` } : {}),
-    };
+    if (a.mixed) edge.mixed = `${a.mixed.kind} ${a.mixed.denomination} ×${a.mixed.count}`;
   }
 
   private result(): PolicyResult {
@@ -275,8 +270,8 @@ export class UtxoEngine {
       const address = tx.outputs[vout]!.address;
       const amount = taint.amount.toString();
       const edge: EdgeRecord = { transfer: op, amount, hop: taint.hop, rule, confidence: 1 };
-      const heuristics = this.heuristicsOf(tx, vout);
-      edges.push(heuristics === undefined ? edge : { ...edge, ...heuristics });
+      this.addHeuristics(edge, tx, vout);
+      edges.push(edge);
       const labels = this.ctx.knownLabels(address);
       const stop = this.ctx.stopFor(address, taint, labels);
       if (stop) {
@@ -314,10 +309,11 @@ export class UtxoEngine {
         });
       }
     }
-    const fees: [string, { fee: bigint; hop: number }][] = [];
-    for (const entry of this.processed) if (entry[1].fee > 0n) fees.push(entry);
-    fees.sort((a, b) => compareStrings(a[0], b[0]));
-    for (const [txid, p] of fees) {
+    const feeTxids: string[] = [];
+    for (const [txid, p] of this.processed) if (p.fee > 0n) feeTxids.push(txid);
+    feeTxids.sort(); // code-unit order, as compareStrings
+    for (const txid of feeTxids) {
+      const p = this.processed.get(txid)!;
       stops.push({ location: txid, address: txid, amount: p.fee.toString(), hop: p.hop + 1, reason: 'fee' });
     }
     return summarize(edges, stops);

@@ -19,21 +19,27 @@ export interface ReplayingOptions {
 export function replaying(cassette: Cassette, options: ReplayingOptions = {}): Transport {
   const secrets = options.secrets ?? [];
   const stats: TransportStats = { sent: 0, retries: 0, rateLimited: 0, cacheHits: 0, dedupeHits: 0 };
-  // Looking up by canonical text skips a sha256 per request (most of the time a replay takes); a redacted request has
-  // the canonical text of its original. The key lookup stays as the fallback for entries put after this point.
-  const byCanonical = new Map<string, CassetteEntry>();
-  // A body-less request whose method and URL are exactly an entry's has that entry's canonical text (the text depends
-  // on nothing else), so most look-ups skip canonicalising the URL: raw text → canonical text, computed once here.
-  const canonicalOfRaw = new Map<string, string>();
+  // A body-less GET whose URL is exactly an entry's has that entry's canonical text (the text depends on nothing
+  // else), so most look-ups are one map look-up by the raw URL, built here.
+  const getByUrl = new Map<string, CassetteEntry>();
   for (const entry of cassette.entries()) {
-    const canonical = canonicalRequest(entry.request, secrets);
-    byCanonical.set(canonical, entry);
-    if (entry.request.body === undefined) canonicalOfRaw.set(`${entry.request.method} ${entry.request.url}`, canonical);
+    if (entry.request.method === 'GET' && entry.request.body === undefined) getByUrl.set(entry.request.url, entry);
   }
+  // The others (POST bodies, a URL written differently, a redacted secret) by canonical text, which skips a sha256
+  // per request; built on the first such request (canonicalising every entry costs as much as a short replay).
+  let byCanonical: Map<string, CassetteEntry> | undefined;
+  const canonicalIndex = (): Map<string, CassetteEntry> => {
+    if (byCanonical === undefined) {
+      byCanonical = new Map();
+      for (const entry of cassette.entries()) byCanonical.set(canonicalRequest(entry.request, secrets), entry);
+    }
+    return byCanonical;
+  };
   return {
     async request(request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
-      const known = request.body === undefined ? canonicalOfRaw.get(`${request.method} ${request.url}`) : undefined;
-      let entry = byCanonical.get(known ?? canonicalRequest(request, secrets));
+      let entry =
+        (request.method === 'GET' && request.body === undefined ? getByUrl.get(request.url) : undefined) ??
+        canonicalIndex().get(canonicalRequest(request, secrets));
       if (entry === undefined) {
         const key = requestKey(request, secrets);
         entry = cassette.get(key);
