@@ -225,25 +225,34 @@ function sortedUnique(hashes: readonly string[]): string[] {
 }
 
 function transactionRecord(tx: UtxoTransaction): TransactionRecord {
+  // Written out field by field: a trace has a record per transaction, and `...(cond ? { a } : {})` allocates twice.
+  const inputs: TransactionRecord['inputs'] = new Array(tx.inputs.length);
+  for (let k = 0; k < tx.inputs.length; k++) {
+    const i = tx.inputs[k]!;
+    const input: TransactionRecord['inputs'][number] = { value: i.value.toString(), coinbase: i.coinbase };
+    if (i.outpoint !== undefined) input.outpoint = i.outpoint;
+    if (i.address !== undefined) input.address = i.address;
+    inputs[k] = input;
+  }
+  const outputs: TransactionRecord['outputs'] = new Array(tx.outputs.length);
+  for (let k = 0; k < tx.outputs.length; k++) {
+    const o = tx.outputs[k]!;
+    outputs[k] = {
+      vout: o.vout,
+      address: o.address,
+      value: o.value.toString(),
+      scriptType: o.scriptType,
+      hasAddress: o.hasAddress,
+    };
+  }
   return {
     txid: tx.txid,
     time: tx.time,
     height: tx.height,
     confirmed: tx.confirmed,
     fee: tx.fee.toString(),
-    inputs: tx.inputs.map((i) => ({
-      ...(i.outpoint !== undefined ? { outpoint: i.outpoint } : {}),
-      ...(i.address !== undefined ? { address: i.address } : {}),
-      value: i.value.toString(),
-      coinbase: i.coinbase,
-    })),
-    outputs: tx.outputs.map((o) => ({
-      vout: o.vout,
-      address: o.address,
-      value: o.value.toString(),
-      scriptType: o.scriptType,
-      hasAddress: o.hasAddress,
-    })),
+    inputs,
+    outputs,
     evidence: sortedUnique(tx.evidence),
   };
 }

@@ -74,35 +74,36 @@ export class WorkQueue {
   }
 }
 
-/** Memoises async calls by key so each request is made once per trace, whatever asks for it. */
-export class Memo<T> {
-  // One map of slots (the promise, and the value once it arrived): a trace holds hundreds of thousands of keys.
-  private readonly slots = new Map<string, MemoSlot<T>>();
+/** Memoises async calls by key so each request is made once per trace, whatever asks for it. Values are never undefined. */
+export class Memo<T extends NonNullable<unknown>> {
+  // A key maps to its pending load while it runs and to the bare value once it arrived: a trace holds hundreds of
+  // thousands of keys, and keeping a promise and a slot object beside each value for the whole trace is what the
+  // garbage collector then walks again and again.
+  private readonly slots = new Map<string, Pending<T> | T>();
 
   get(key: string, load: () => Promise<T>): Promise<T> {
     const slot = this.slots.get(key);
-    if (slot !== undefined) return slot.promise;
-    const fresh: MemoSlot<T> = { promise: undefined as unknown as Promise<T>, value: undefined, settled: false };
-    fresh.promise = load().then((v) => {
-      fresh.value = v;
-      fresh.settled = true;
-      return v;
-    });
+    if (slot !== undefined) return slot instanceof Pending ? slot.promise : Promise.resolve(slot);
+    const pending = new Pending(
+      load().then((v) => {
+        this.slots.set(key, v);
+        return v;
+      }),
+    );
     // Failures surface where the promise is awaited; this keeps an unawaited prefetch from crashing the process.
-    fresh.promise.catch(() => {});
-    this.slots.set(key, fresh);
-    return fresh.promise;
+    pending.promise.catch(() => {});
+    this.slots.set(key, pending);
+    return pending.promise;
   }
 
   /** The value if it has arrived. */
   peek(key: string): T | undefined {
     const slot = this.slots.get(key);
-    return slot?.settled ? slot.value : undefined;
+    return slot instanceof Pending ? undefined : slot;
   }
 }
 
-interface MemoSlot<T> {
-  promise: Promise<T>;
-  value: T | undefined;
-  settled: boolean;
+/** A load under way (a class of its own, so no value can be mistaken for it). */
+class Pending<T> {
+  constructor(readonly promise: Promise<T>) {}
 }

@@ -54,6 +54,11 @@ export class Cassette {
     this.#entries.set(entry.key, entry);
   }
 
+  /** Entries in the order they were put (no sort: for indexes that do not care). */
+  values(): IterableIterator<CassetteEntry> {
+    return this.#entries.values();
+  }
+
   /** Entries sorted by key. */
   entries(): CassetteEntry[] {
     return [...this.#entries.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -22,7 +22,7 @@ export function replaying(cassette: Cassette, options: ReplayingOptions = {}): T
   // A body-less GET whose URL is exactly an entry's has that entry's canonical text (the text depends on nothing
   // else), so most look-ups are one map look-up by the raw URL, built here.
   const getByUrl = new Map<string, CassetteEntry>();
-  for (const entry of cassette.entries()) {
+  for (const entry of cassette.values()) {
     if (entry.request.method === 'GET' && entry.request.body === undefined) getByUrl.set(entry.request.url, entry);
   }
   // The others (POST bodies, a URL written differently, a redacted secret) by canonical text, which skips a sha256
@@ -31,7 +31,7 @@ export function replaying(cassette: Cassette, options: ReplayingOptions = {}): T
   const canonicalIndex = (): Map<string, CassetteEntry> => {
     if (byCanonical === undefined) {
       byCanonical = new Map();
-      for (const entry of cassette.entries()) byCanonical.set(canonicalRequest(entry.request, secrets), entry);
+      for (const entry of cassette.values()) byCanonical.set(canonicalRequest(entry.request, secrets), entry);
     }
     return byCanonical;
   };
