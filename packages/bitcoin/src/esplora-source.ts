@@ -343,7 +343,7 @@ export class EsploraSource implements UtxoSource {
  */
 export function toUtxoTransaction(tx: EsploraTx, evidence: string, url: string): UtxoTransaction {
   const txid = tx.txid.toLowerCase();
-  const outputs: UtxoOutput[] = tx.vout.map((out, vout) => ({ vout, value: BigInt(out.value), ...outputAddress(out) }));
+  const outputs: UtxoOutput[] = tx.vout.map(toUtxoOutput);
   const outputSum = outputs.reduce((sum, o) => sum + o.value, 0n);
   const inputs: UtxoInput[] = tx.vin.map((vin, i) => {
     if (vin.is_coinbase) return { value: outputSum, coinbase: true };
@@ -354,7 +354,7 @@ export function toUtxoTransaction(tx: EsploraTx, evidence: string, url: string):
     }
     return {
       outpoint: outpointId(vin.txid.toLowerCase(), vin.vout),
-      address: outputAddress(vin.prevout).address,
+      address: addressOf(vin.prevout),
       value: BigInt(vin.prevout.value),
       coinbase: false,
     };
@@ -381,17 +381,30 @@ export function toUtxoTransaction(tx: EsploraTx, evidence: string, url: string):
   };
 }
 
-function outputAddress(out: EsploraOutput): Pick<UtxoOutput, 'address' | 'hasAddress' | 'scriptType'> {
+// All five fields in one literal: a trace keeps every output it read, and fields added after the literal (as a spread
+// does) go to a separate property array, one more object per output for the garbage collector to walk.
+function toUtxoOutput(out: EsploraOutput, vout: number): UtxoOutput {
   const scriptType = out.scriptpubkey_type;
-  if (out.scriptpubkey_address) return { address: out.scriptpubkey_address, hasAddress: true, scriptType };
-  return { address: scriptId(out.scriptpubkey, scriptType), hasAddress: false, scriptType };
+  return {
+    vout,
+    value: BigInt(out.value),
+    address: addressOf(out),
+    hasAddress: Boolean(out.scriptpubkey_address),
+    scriptType,
+  };
+}
+
+/** The output's address, or a script id when it has none (p2pk, OP_RETURN, nonstandard; mempool.space sends ""). */
+function addressOf(out: EsploraOutput): string {
+  return out.scriptpubkey_address ? out.scriptpubkey_address : scriptId(out.scriptpubkey, out.scriptpubkey_type);
 }
 
 function toOutspend(wire: EsploraOutspend): Outspend {
   if (!wire.spent) return { spent: false };
-  const out: Outspend = { spent: true, txid: wire.txid.toLowerCase(), vin: wire.vin };
-  if (wire.status) out.height = wire.status.confirmed ? wire.status.block_height : -1;
-  return out;
+  const txid = wire.txid.toLowerCase();
+  // One literal each (a property added later costs a separate property array per outspend kept).
+  if (!wire.status) return { spent: true, txid, vin: wire.vin };
+  return { spent: true, txid, vin: wire.vin, height: wire.status.confirmed ? wire.status.block_height : -1 };
 }
 
 function checkTxid(txid: string): string {

@@ -1,5 +1,5 @@
 import { FundflowError } from '../errors';
-import type { UtxoSource } from '../source';
+import type { UtxoAnnotation, UtxoSource } from '../source';
 import type { EdgeRecord, PolicyResult, StopRecord } from '../trace-file/schema';
 import { type Label, type Outspend, outpointId, parseOutpoint, type UtxoTransaction } from '../types';
 import { summarize } from './summary';
@@ -239,21 +239,44 @@ export class UtxoEngine {
     return [...ids];
   }
 
-  /** Adds the chain's heuristics for one output to its edge, as provenance (annotations: once per transaction). */
-  private addHeuristics(edge: EdgeRecord, tx: UtxoTransaction, vout: number): void {
-    if (!this.source.annotate) return;
+  /**
+   * An output's edge with the chain's heuristics for it as provenance (annotations: once per transaction). Each shape
+   * is one literal: fields added afterwards would cost a separate property array per edge.
+   */
+  private edgeRecord(
+    transfer: string,
+    amount: string,
+    hop: number,
+    rule: string,
+    tx: UtxoTransaction,
+    vout: number,
+  ): EdgeRecord {
+    const a = this.annotation(tx);
+    let heuristics: EdgeRecord['heuristics'];
+    for (const o of a?.outputs ?? []) {
+      if (o.vout !== vout) continue;
+      heuristics ??= [];
+      heuristics.push({ rule: o.rule, confidence: o.confidence });
+    }
+    const mixed = a?.mixed ? `${a.mixed.kind} ${a.mixed.denomination} ×${a.mixed.count}` : undefined;
+    if (heuristics !== undefined) {
+      return mixed === undefined
+        ? { transfer, amount, hop, rule, confidence: 1, heuristics }
+        : { transfer, amount, hop, rule, confidence: 1, heuristics, mixed };
+    }
+    return mixed === undefined
+      ? { transfer, amount, hop, rule, confidence: 1 }
+      : { transfer, amount, hop, rule, confidence: 1, mixed };
+  }
+
+  private annotation(tx: UtxoTransaction): UtxoAnnotation | null {
+    if (!this.source.annotate) return null;
     let a = this.ctx.annotations.get(tx.txid);
     if (a === undefined) {
       a = this.source.annotate(tx) ?? null;
       this.ctx.annotations.set(tx.txid, a);
     }
-    if (a === null) return;
-    for (const o of a.outputs ?? []) {
-      if (o.vout !== vout) continue;
-      edge.heuristics ??= [];
-      edge.heuristics.push({ rule: o.rule, confidence: o.confidence });
-    }
-    if (a.mixed) edge.mixed = `${a.mixed.kind} ${a.mixed.denomination} ×${a.mixed.count}`;
+    return a;
   }
 
   private result(): PolicyResult {
@@ -269,9 +292,7 @@ export class UtxoEngine {
       if (!taint) continue;
       const address = tx.outputs[vout]!.address;
       const amount = taint.amount.toString();
-      const edge: EdgeRecord = { transfer: op, amount, hop: taint.hop, rule, confidence: 1 };
-      this.addHeuristics(edge, tx, vout);
-      edges.push(edge);
+      edges.push(this.edgeRecord(op, amount, taint.hop, rule, tx, vout));
       const labels = this.ctx.knownLabels(address);
       const stop = this.ctx.stopFor(address, taint, labels);
       if (stop) {

@@ -103,10 +103,17 @@ export class Cassette {
     }
 
     const cassette = new Cassette();
+    // Most entries carry the same headers (`content-type` alone): one frozen object each, shared. A replay holds the
+    // whole cassette, and the garbage collector walks every object it holds, on every full collection.
+    const sharedHeaders = new Map<string, Record<string, string>>();
     doc.data.entries.forEach((raw, i) => {
       // Entry i sits on line i + 2: the first line holds the format and the opening bracket.
       const where = `${cassetteFile}:${i + 2}`;
       const entry = verifyCassetteEntry(raw, where);
+      const headersKey = canonicalJson(entry.headers);
+      const shared = sharedHeaders.get(headersKey);
+      if (shared === undefined) sharedHeaders.set(headersKey, Object.freeze(entry.headers));
+      else entry.headers = shared;
       if (cassette.get(entry.key) !== undefined) throw corrupt(raw, where, 'key appears twice');
       const m = listed.get(entry.key);
       if (m === undefined) throw corrupt(raw, where, `not listed in ${manifestFile}`);
