@@ -1,9 +1,14 @@
 /**
  * Viewer benchmarks for `pnpm bench --only viewer` (called from run.ts): a synthetic 20k-node / 40k-edge trace opened
  * in the built viewer in headless Chromium (the e2e suite's flags, software WebGL), measuring
- * - time to first frame: navigation start → the first frame with the graph drawn on screen (fetch, parseTrace,
- *   buildGraph, hop layout, sigma's first render, and the compositor frame that carries it: `firstFrameAt`, see
- *   `afterPresented` in apps/viewer/src/main.ts; target < 3 s);
+ * - time to first frame: navigation start → the first frame on screen that shows the whole graph as the analyst sees
+ *   it — every node and edge of the hop layout, the placed labels — with the legend and panels filled (fetch,
+ *   parseTrace, buildGraph, hop layout, the drawing, and the compositor frame that carries it: `firstFrameAt`, see
+ *   `afterPresented` in apps/viewer/src/main.ts; target < 3 s). On graphs over 5,000 edges that frame is the viewer's
+ *   2D-canvas picture of the graph (`mountPreview`), drawn at sigma's own framing; sigma renders after it, and the
+ *   row also gives when sigma's WebGL frame replaced the picture (`sigmaFrameAt`, when the page is `ready`: clicks
+ *   pick from it) and the longest task between the first frame and then (PerformanceObserver 'longtask': how long the
+ *   page could not answer input). Before 2026-11 the first frame was sigma's first render.
  * - frame time while panning and zooming: for a few seconds, one camera change at a time marked as a drag (so sigma's
  *   hideEdgesOnMove / hideLabelsOnMove apply as they do under the mouse), each measured from the change to its frame
  *   on screen (`nextFrame()`; p50 / p95; target < 50 ms); also how many of those frames were the last full frame's
@@ -108,14 +113,33 @@ export async function viewerBenchRows(quick: boolean): Promise<ViewerBenchRow[]>
   const rows: ViewerBenchRow[] = [];
   try {
     const page = await context.newPage();
+    // Long tasks of each load (for the longest task after the first frame).
+    await page.addInitScript(() => {
+      const w = window as unknown as { __longTasks: [number, number][] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration]);
+      }).observe({ type: 'longtask', buffered: true });
+    });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // Warm-up load (Chromium's first start, shader compilation caches), then the measured one.
+    // Each load runs until sigma's frame is on screen (`ready`), so the next one starts on a quiet page.
     const firstFrames: number[] = [];
+    let load = { first: 0, kind: '', sigma: 0, longest: 0 };
     for (let run = 0; run < 2; run++) {
       await page.goto(`${server.url}?trace=/trace.json`);
-      await page.waitForFunction(() => window.__fundflow?.firstFrameAt != null, null, { timeout: 120_000 });
-      firstFrames.push((await page.evaluate(() => window.__fundflow.firstFrameAt))!);
+      await page.waitForFunction(() => window.__fundflow?.ready === true, null, { timeout: 180_000 });
+      load = await page.evaluate(() => {
+        const f = window.__fundflow;
+        const first = f.firstFrameAt ?? 0;
+        const sigma = f.sigmaFrameAt ?? first;
+        const tasks = (window as unknown as { __longTasks: [number, number][] }).__longTasks;
+        // Tasks that started after the first frame was on screen, up to sigma's frame.
+        const after = tasks.filter(([at]) => at >= first && at <= sigma).map(([, d]) => d);
+        return { first, kind: f.firstFrameKind ?? '?', sigma, longest: after.length > 0 ? Math.max(...after) : 0 };
+      });
+      firstFrames.push(load.first);
     }
     const state = await page.evaluate(() => ({
       nodes: window.__fundflow.nodes,
@@ -134,7 +158,9 @@ export async function viewerBenchRows(quick: boolean): Promise<ViewerBenchRow[]>
       name: `viewer: time to first frame, ${state.nodes.toLocaleString('en-US')} nodes / ${state.edges.toLocaleString('en-US')} edges (${(text.length / 1e6).toFixed(0)} MB trace)`,
       value:
         `${(first / 1000).toFixed(2)} s (parse ${sec(state.timings?.parse)}, graph + layout ${sec(state.timings?.model)}, ` +
-        `sigma + panels ${sec(state.timings?.draw)}; cold start ${(firstFrames[0]! / 1000).toFixed(2)} s)`,
+        `drawing + panels ${sec(state.timings?.draw)}; first frame: ${load.kind === 'picture' ? 'the 2D picture' : 'sigma'}; ` +
+        `sigma's WebGL frame on screen at ${sec(load.sigma)}, longest task in between ${load.longest.toFixed(0)} ms; ` +
+        `cold start ${(firstFrames[0]! / 1000).toFixed(2)} s)`,
       target: '< 3 s',
       ok: first < 3000,
     });

@@ -53,6 +53,7 @@ import {
   type Visibility,
   widestPathFromSeed,
 } from './model';
+import { defaultFraming, drawPreview, type PreviewEdge, type PreviewNode, type Projector } from './preview';
 import './style.css';
 
 /** One bundled case, as listed in `cases/index.json` (written by the fixtures plugin in vite.config.ts). */
@@ -108,10 +109,19 @@ export interface ViewerTestState {
    */
   expandSource: { mode: 'cassette' | 'live'; kind: string; endpoint: string; hasKey: boolean; saved: number };
   /**
-   * performance.now() when the first frame of the current trace with the graph drawn was on screen (sigma's first
-   * render, then the compositor frame that carries it: see `afterPresented`); null before.
+   * performance.now() when the first frame of the current trace with the whole graph drawn (every node and edge, the
+   * placed labels) was on screen: sigma's first render, or on big graphs (over `PREVIEW_EDGES` edges) the 2D-canvas
+   * picture of the same drawing shown while sigma renders behind it (see `mountPreview`); then the compositor frame
+   * that carries it (see `afterPresented`). null before.
    */
   firstFrameAt: number | null;
+  /** What the first frame was: sigma's render, or the 2D picture (big graphs). */
+  firstFrameKind: 'sigma' | 'picture' | null;
+  /**
+   * performance.now() when sigma's first frame (WebGL: what clicks pick from, what the camera redraws) was on screen;
+   * the same as firstFrameAt unless the first frame was the picture. `ready` is set then.
+   */
+  sigmaFrameAt: number | null;
   /** Frames sigma rendered since the current trace opened. */
   frames: number;
   /**
@@ -172,6 +182,12 @@ const BIG_GRAPH_EDGES = 10_000;
  * draw every frame of a pan or zoom; sigma draws once when the camera stops (see README, Performance).
  */
 const SNAPSHOT_PAN_EDGES = 5_000;
+/**
+ * Above this many edges the first frame of a trace is a 2D-canvas picture of the graph (nodes, edges, placed labels)
+ * drawn before sigma exists; sigma indexes the graph and renders it afterwards, in separate tasks, with its canvas
+ * hidden until the GPU has finished the frame (see `mountPreview`, README Performance).
+ */
+const PREVIEW_EDGES = SNAPSHOT_PAN_EDGES;
 /** Nodes drawn smaller than this (radius in pixels) get no label unless they matter (labelRank). */
 const LABEL_MIN_RADIUS = 3.5;
 
@@ -319,6 +335,8 @@ const test: ViewerTestState = {
   expanded: { nodes: [], edges: [], running: false, message: null, error: false },
   expandSource: { mode: 'live', kind: 'esplora', endpoint: '', hasKey: false, saved: 0 },
   firstFrameAt: null,
+  firstFrameKind: null,
+  sigmaFrameAt: null,
   frames: 0,
   snapshotFrames: 0,
   timings: null,
@@ -601,6 +619,8 @@ function show(fileText: string, name: string, fileName: string, chosenAsset?: st
   for (const e of expandedEdges.keys()) baseEdgeSize.set(e, 1);
   visibility = computeVisibility(model.graph, currentFilters());
   test.firstFrameAt = null;
+  test.firstFrameKind = null;
+  test.sigmaFrameAt = null;
   test.frames = 0;
   test.snapshotFrames = 0;
   layout = 'layered';
@@ -609,16 +629,20 @@ function show(fileText: string, name: string, fileName: string, chosenAsset?: st
   const node = params.get('node');
   selected = node !== null && model.graph.hasNode(node) ? node : undefined;
   path = selected !== undefined && policy !== undefined ? widestPathFromSeed(model.graph, policy, selected) : undefined;
-  mountRenderer(model);
+  // Big graphs: the picture first, sigma after it (`ready` once sigma's frame is on screen); drawn once the panels
+  // are filled, so that the graph pane has its final size.
+  const preview = model.graph.size > PREVIEW_EDGES;
+  if (!preview) mountRenderer(model);
   renderLegend(model);
   renderCaseInfo(model, name);
   renderCashOuts();
   renderPanel();
   updateStatus();
   writeUrl();
+  if (preview) mountPreview(model);
   if (params.get('layout') === 'force') void switchLayout('force');
   test.timings = { parse: t1 - t0, model: t2 - t1, draw: performance.now() - t2 };
-  test.ready = true;
+  test.ready = !preview;
 }
 
 /** Fills the time sliders, the asset list and the dust / labelled checkboxes from the trace and the URL. */
@@ -723,11 +747,54 @@ function focusSet(): Set<string> | undefined {
  * A sigma instance over the model's graph in `target`, styled by the reducers (which read the module's view state:
  * filters, focus, path). Used for the page and for PNG export.
  */
-function createRenderer(model: ViewModel, target: HTMLElement): Renderer {
+function createRenderer(model: ViewModel, target: HTMLElement, labels?: Map<string, LabelPlacement>): Renderer {
   const graph = model.graph;
-  const plan: { labels?: Map<string, LabelPlacement> | undefined } = {};
+  const plan: { labels?: Map<string, LabelPlacement> | undefined } = { labels };
   // Curved edges cost sigma many segments per edge (every edge, as one program draws all paths): straight lines only
   // on big graphs.
+  const big = graph.size > BIG_GRAPH_EDGES;
+  const { nodeReducer, edgeReducer } = styleReducers(graph, plan);
+  const r = new Sigma(graph, target, {
+    primitives: {
+      edges: {
+        paths: big ? [pathLine()] : [pathLine(), pathCurved()],
+        extremities: [extremityArrow()],
+        defaultHead: 'arrow',
+      },
+    },
+    settings: {
+      enableNodeDrag: false,
+      // No edge hover / click: no edge picking pass.
+      enableEdgeEvents: false,
+      // Big graphs: while the camera moves (drag, wheel zoom), draw nodes only; edges and labels come back when it
+      // stops. On a software GPU the edges are most of a frame's cost (see README, Performance).
+      hideEdgesOnMove: big,
+      hideLabelsOnMove: big,
+      // v4 defaults to sizes in graph units; the hop layout's units are large, so size nodes and edges in pixels.
+      itemSizesReference: 'screen',
+      renderEdgeLabels: false,
+      stagePadding: STAGE_PADDING,
+      labelRenderedSizeThreshold: 7,
+      // Until placeLabels has run (and for whatever it does not decide): one label per 160 px cell at the default
+      // zoom (the biggest node of the cell wins), more as one zooms in. Long entity names are cut in nodeLabel.
+      labelGridCellSize: 160,
+      labelDensity: 0.6,
+    },
+    nodeReducer,
+    edgeReducer,
+  }) as unknown as Renderer;
+  Object.defineProperty(r, 'labels', {
+    get: () => plan.labels,
+    set: (v: Map<string, LabelPlacement> | undefined) => (plan.labels = v),
+  });
+  return r;
+}
+
+/**
+ * The page's styles as sigma reducers (they read the module's view state: filters, focus, path, selection; labels
+ * from `plan`): used by sigma and by the first-frame picture.
+ */
+function styleReducers(graph: ViewModel['graph'], plan: { labels?: Map<string, LabelPlacement> | undefined }) {
   const big = graph.size > BIG_GRAPH_EDGES;
   const nodeReducer = (node: string): Partial<NodeDisplayData> => {
     const b = baseNode.get(node);
@@ -772,40 +839,7 @@ function createRenderer(model: ViewModel, target: HTMLElement): Renderer {
     }
     return out;
   };
-  const r = new Sigma(graph, target, {
-    primitives: {
-      edges: {
-        paths: big ? [pathLine()] : [pathLine(), pathCurved()],
-        extremities: [extremityArrow()],
-        defaultHead: 'arrow',
-      },
-    },
-    settings: {
-      enableNodeDrag: false,
-      // No edge hover / click: no edge picking pass.
-      enableEdgeEvents: false,
-      // Big graphs: while the camera moves (drag, wheel zoom), draw nodes only; edges and labels come back when it
-      // stops. On a software GPU the edges are most of a frame's cost (see README, Performance).
-      hideEdgesOnMove: big,
-      hideLabelsOnMove: big,
-      // v4 defaults to sizes in graph units; the hop layout's units are large, so size nodes and edges in pixels.
-      itemSizesReference: 'screen',
-      renderEdgeLabels: false,
-      stagePadding: 40,
-      labelRenderedSizeThreshold: 7,
-      // Until placeLabels has run (and for whatever it does not decide): one label per 160 px cell at the default
-      // zoom (the biggest node of the cell wins), more as one zooms in. Long entity names are cut in nodeLabel.
-      labelGridCellSize: 160,
-      labelDensity: 0.6,
-    },
-    nodeReducer,
-    edgeReducer,
-  }) as unknown as Renderer;
-  Object.defineProperty(r, 'labels', {
-    get: () => plan.labels,
-    set: (v: Map<string, LabelPlacement> | undefined) => (plan.labels = v),
-  });
-  return r;
+  return { nodeReducer, edgeReducer };
 }
 
 /**
@@ -840,7 +874,7 @@ function labelWidth(text: string): number {
  * visibility changed. Only nodes that are shown, not dimmed and have at least labelRenderedSizeThreshold's size on
  * screen (or matter: rank < 5) take part.
  */
-function planLabels(r: Renderer, model: ViewModel): string[] {
+function planLabels(r: Projector, model: ViewModel): string[] {
   const g = model.graph;
   const candidates: LabelCandidate[] = [];
   g.forEachNode((n, a) => {
@@ -882,17 +916,105 @@ function planLabels(r: Renderer, model: ViewModel): string[] {
   return changed;
 }
 
-function mountRenderer(model: ViewModel): void {
+/**
+ * Big graphs (over PREVIEW_EDGES edges): the first frame is a 2D-canvas picture of the graph as sigma will draw it
+ * (every node and edge, arrow heads, the labels placeLabels chooses at sigma's default framing), painted in the task
+ * that built the model. sigma comes after it is on screen, in tasks of its own: the constructor indexes the graph
+ * (its render suppressed), then one render processes and draws it with the WebGL canvas hidden, and the picture
+ * stays (moved with the camera like the pan bitmap) until the GPU has finished that frame (see snapshotPan).
+ */
+function mountPreview(model: ViewModel): void {
+  renderer?.kill();
+  renderer = undefined;
+  panCleanup?.();
+  panCleanup = undefined;
+  refresh = () => {};
+  focus = focusSet();
+  pathEdges = new Set(path?.edges ?? []);
+  const run = ++mountRuns;
+  const width = container.offsetWidth;
+  const height = container.offsetHeight;
+  const graph = model.graph;
+  const points: { x: number; y: number }[] = [];
+  graph.forEachNode((_n, a) => {
+    points.push({ x: a.x ?? 0, y: a.y ?? 0 });
+  });
+  const framing = defaultFraming(points, width, height, STAGE_PADDING);
+  planLabels(framing, model);
+  const { nodeReducer, edgeReducer } = styleReducers(graph, { labels: framing.labels });
+  const nodes = new Map<string, PreviewNode>();
+  graph.forEachNode((n, a) => {
+    const d = nodeReducer(n);
+    if (d.visibility === 'hidden') return;
+    const p = framing.graphToViewport({ x: a.x ?? 0, y: a.y ?? 0 });
+    const placed = d.labelVisibility === 'visible' && framing.labels?.has(n) === true;
+    nodes.set(n, {
+      x: p.x,
+      y: p.y,
+      size: d.size ?? 3,
+      color: d.color ?? '#999',
+      label: d.label ?? undefined,
+      position: placed ? framing.labels?.get(n)?.position : undefined,
+      zIndex: d.zIndex ?? 0,
+    });
+  });
+  const edges: PreviewEdge[] = [];
+  graph.forEachEdge((e, _a, source, target) => {
+    const d = edgeReducer(e);
+    if (d.visibility === 'hidden') return;
+    edges.push({ source, target, color: d.color ?? CLEAN_EDGE, size: d.size ?? 1, zIndex: d.zIndex ?? 0 });
+  });
+  const picture = el('canvas', { class: 'pan-overlay first-frame' });
+  drawPreview(picture, width, height, window.devicePixelRatio || 1, nodes, edges);
+  container.append(picture);
+  afterPresented(() => {
+    if (run !== mountRuns) {
+      picture.remove();
+      return;
+    }
+    test.firstFrameAt = performance.now();
+    test.firstFrameKind = 'picture';
+    // sigma in a task of its own (then its render in another): the picture stays responsive meanwhile.
+    setTimeout(() => {
+      if (run === mountRuns) mountRenderer(model, { picture, labels: framing.labels });
+      else picture.remove();
+    }, 0);
+  });
+}
+
+let mountRuns = 0;
+const STAGE_PADDING = 40;
+
+function mountRenderer(
+  model: ViewModel,
+  deferred?: { picture: HTMLCanvasElement; labels: Map<string, LabelPlacement> | undefined },
+): void {
   renderer?.kill();
   panCleanup?.();
   panCleanup = undefined;
+  const run = ++mountRuns;
   focus = focusSet();
   pathEdges = new Set(path?.edges ?? []);
   const mountStart = performance.now();
-  const r = createRenderer(model, container);
+  let r: Renderer;
+  if (deferred !== undefined) {
+    // Index the graph now, render in the next task (sigma's constructor ends with a full render).
+    const proto = Sigma.prototype as unknown as { render(): unknown };
+    const sigmaRender = proto.render;
+    proto.render = function (this: unknown) {
+      return this;
+    };
+    try {
+      r = createRenderer(model, container, deferred.labels);
+    } finally {
+      proto.render = sigmaRender;
+    }
+    r.getStageCanvas().style.visibility = 'hidden';
+  } else r = createRenderer(model, container);
   const sigma = r as unknown as Sigma;
   sigma.on('clickNode', ({ node }) => select(node));
   sigma.on('clickStage', () => select(undefined));
+  let firstSigmaFrame = true;
   const rendered = (start: number, kind: 'sigma' | 'snapshot' = 'sigma') => {
     const end = performance.now();
     if (kind === 'sigma') test.frames++;
@@ -900,9 +1022,22 @@ function mountRenderer(model: ViewModel): void {
     const log = frameLog;
     const waiters = frameWaiters;
     frameWaiters = [];
+    const first = kind === 'sigma' && firstSigmaFrame;
+    if (first) firstSigmaFrame = false;
     afterPresented(() => {
       const at = performance.now();
-      if (renderer === r && test.firstFrameAt === null) test.firstFrameAt = at;
+      if (renderer === r && test.firstFrameAt === null) {
+        test.firstFrameAt = at;
+        test.firstFrameKind = 'sigma';
+      }
+      if (renderer === r && first) {
+        test.sigmaFrameAt = at;
+        if (deferred !== undefined) {
+          test.ready = true;
+          // Labels were placed at the default framing before sigma existed: checked against sigma's own now.
+          if (timer === undefined) replan();
+        }
+      }
       log?.push([start, end, at, kind]);
       for (const w of waiters) w(at);
     });
@@ -912,12 +1047,10 @@ function mountRenderer(model: ViewModel): void {
   });
   const pan = model.graph.size > SNAPSHOT_PAN_EDGES ? snapshotPan(r, rendered) : undefined;
   r.on('afterRender', () => {
-    pan?.rendered();
-    rendered(frameStart);
+    const start = frameStart;
+    if (pan !== undefined) pan.rendered(() => rendered(start));
+    else rendered(start);
   });
-  // sigma's constructor has already drawn the graph once (a full refresh): that is the first frame.
-  pan?.rendered();
-  rendered(mountStart);
   renderer = r;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const replan = () => {
@@ -946,6 +1079,18 @@ function mountRenderer(model: ViewModel): void {
     planLabels(r, model);
     r.refresh();
   };
+  if (deferred !== undefined && pan !== undefined) {
+    // The picture becomes the bitmap the camera moves until sigma's frame is ready; sigma renders next task.
+    pan.showPicture(deferred.picture);
+    deferred.picture.remove();
+    setTimeout(() => {
+      if (renderer === r && run === mountRuns) r.render();
+    }, 0);
+    return;
+  }
+  // sigma's constructor has already drawn the graph once (a full refresh): that is the first frame.
+  if (pan !== undefined) pan.rendered(() => rendered(mountStart));
+  else rendered(mountStart);
   // Labels are placed once the first frame is on screen (placing them first would cost a second full refresh).
   afterPresented(() => {
     if (timer === undefined) replan();
@@ -964,9 +1109,19 @@ let panCleanup: (() => void) | undefined;
  * the overlay goes. On a software GPU a sigma frame of 20k nodes costs a second or more; the bitmap costs
  * milliseconds. sigma's `scheduleRender` (how camera updates, and scheduled refreshes, ask for a frame) is replaced
  * on the instance by one that decides in the animation frame: bitmap while moving, sigma's render otherwise.
- * `rendered()` is to be called after every sigma render (it drops the overlay and keeps a full frame's copy).
+ * `rendered(done)` is to be called after every sigma render (it drops the overlay and keeps a full frame's copy, then
+ * calls `done`).
+ *
+ * A render into a hidden WebGL canvas (the first one after `showPicture`, and the one when the camera stops while the
+ * bitmap shows) is not waited for: with software compositing, showing the canvas (or copying it) makes the main
+ * thread wait until SwiftShader has run the whole frame — seconds here. Instead a WebGL fence is polled between tasks
+ * while the bitmap keeps showing; once the GPU is done the canvas is copied and shown (both cheap then) and `done` is
+ * called, so the page stays responsive while the frame is shaded.
  */
-function snapshotPan(r: Renderer, onFrame: (start: number, kind: 'snapshot') => void): { rendered(): void } {
+function snapshotPan(
+  r: Renderer,
+  onFrame: (start: number, kind: 'snapshot') => void,
+): { rendered(done: () => void): void; showPicture(picture: HTMLCanvasElement): void } {
   const stage = r.getStageCanvas();
   const overlay = el('canvas', { class: 'pan-overlay' });
   overlay.hidden = true;
@@ -995,7 +1150,13 @@ function snapshotPan(r: Renderer, onFrame: (start: number, kind: 'snapshot') => 
   const drawBitmap = (): boolean => {
     const { width, height } = r.getDimensions();
     const state = camera.getState();
-    if (shot === undefined || shot.width !== width || shot.height !== height || shot.camera.angle !== state.angle)
+    if (
+      !matrices ||
+      shot === undefined ||
+      shot.width !== width ||
+      shot.height !== height ||
+      shot.camera.angle !== state.angle
+    )
       return false;
     // Where the snapshot's viewport corners are now (the camera maps framed-graph coordinates linearly).
     const a = r.framedGraphToViewport(r.viewportToFramedGraph({ x: 0, y: 0 }, { cameraState: shot.camera }));
@@ -1017,6 +1178,25 @@ function snapshotPan(r: Renderer, onFrame: (start: number, kind: 'snapshot') => 
     overlay.hidden = false;
     return true;
   };
+  const gl = stage.getContext('webgl2');
+  /** sigma has rendered once (its camera matrices exist). */
+  let matrices = false;
+  /** Callers of `rendered` waiting for a hidden frame to be shown (a newer render takes over older waiters). */
+  let waiting: (() => void)[] = [];
+  let pending = 0;
+  const takeCopy = (state: { x: number; y: number; ratio: number; angle: number }) => {
+    const { width, height } = r.getDimensions();
+    if (copy.width !== stage.width || copy.height !== stage.height) {
+      copy.width = stage.width;
+      copy.height = stage.height;
+    }
+    const ctx = copy.getContext('2d');
+    if (ctx === null) return;
+    ctx.clearRect(0, 0, copy.width, copy.height);
+    ctx.drawImage(stage, 0, 0);
+    shot = { camera: { ...state }, width, height };
+  };
+  const hidden = () => stage.style.visibility === 'hidden';
   // While the bitmap shows: once the camera has stopped, sigma draws the final frame.
   const watchStop = () => {
     if (stopTimer !== undefined) clearTimeout(stopTimer);
@@ -1036,6 +1216,8 @@ function snapshotPan(r: Renderer, onFrame: (start: number, kind: 'snapshot') => 
       watchStop();
       return;
     }
+    // The camera stopped while the bitmap shows: sigma draws behind it (see `rendered`).
+    if (!overlay.hidden && drawBitmap()) stage.style.visibility = 'hidden';
     r.render();
   };
   r.scheduleRender = () => {
@@ -1051,19 +1233,54 @@ function snapshotPan(r: Renderer, onFrame: (start: number, kind: 'snapshot') => 
     if (!alive() || overlay.hidden) return;
     if (raf !== 0) cancelAnimationFrame(raf);
     raf = 0;
+    stage.style.visibility = '';
     r.render();
   };
   container.addEventListener('mousedown', flush, { capture: true, signal: listening.signal });
   container.addEventListener('touchstart', flush, { capture: true, passive: true, signal: listening.signal });
   return {
-    rendered() {
+    rendered(done) {
+      matrices = true;
       if (raf !== 0) cancelAnimationFrame(raf);
       raf = 0;
+      const state = { ...camera.getState() };
+      if (hidden() && gl !== null) {
+        waiting.push(done);
+        const run = ++pending;
+        const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+        gl.flush();
+        const poll = () => {
+          if (!alive() || run !== pending) {
+            if (sync !== null) gl.deleteSync(sync);
+            return;
+          }
+          if (sync !== null && gl.getSyncParameter(sync, gl.SYNC_STATUS) !== gl.SIGNALED) {
+            setTimeout(poll, 16);
+            return;
+          }
+          if (sync !== null) gl.deleteSync(sync);
+          // The drawing buffer was never presented (the canvas was hidden), so it is still readable: copy, show.
+          if (!moving()) takeCopy(state);
+          stage.style.visibility = '';
+          if (!moving()) overlay.hidden = true;
+          const dones = waiting;
+          waiting = [];
+          for (const f of dones) f();
+        };
+        setTimeout(poll, 16);
+        return;
+      }
+      stage.style.visibility = '';
       overlay.hidden = true;
       // Only a full frame (edges and labels) is worth moving around; the copy is taken while the WebGL drawing buffer
       // is still readable (this task).
-      if (moving()) return;
-      const { width, height } = r.getDimensions();
+      if (!moving()) takeCopy(state);
+      const dones = waiting;
+      waiting = [];
+      pending++;
+      for (const f of [...dones, done]) f();
+    },
+    showPicture(picture) {
       if (copy.width !== stage.width || copy.height !== stage.height) {
         copy.width = stage.width;
         copy.height = stage.height;
@@ -1071,8 +1288,18 @@ function snapshotPan(r: Renderer, onFrame: (start: number, kind: 'snapshot') => 
       const ctx = copy.getContext('2d');
       if (ctx === null) return;
       ctx.clearRect(0, 0, copy.width, copy.height);
-      ctx.drawImage(stage, 0, 0);
+      ctx.drawImage(picture, 0, 0, copy.width, copy.height);
+      const { width, height } = r.getDimensions();
       shot = { camera: { ...camera.getState() }, width, height };
+      // As it is (drawBitmap needs sigma's matrices, computed by its first render).
+      if (overlay.width !== stage.width || overlay.height !== stage.height) {
+        overlay.width = stage.width;
+        overlay.height = stage.height;
+        overlay.style.width = `${width}px`;
+        overlay.style.height = `${height}px`;
+      }
+      overlay.getContext('2d')?.drawImage(picture, 0, 0, overlay.width, overlay.height);
+      overlay.hidden = false;
     },
   };
 }
