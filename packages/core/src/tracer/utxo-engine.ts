@@ -24,7 +24,7 @@ export class UtxoEngine {
   private readonly dirty = new Set<string>();
   private readonly dirtyHeap = new TxHeap();
   /** Outputs waiting for their transaction's outspends, by txid: one fetch task per transaction, not per output. */
-  private readonly awaitingSpends = new Map<string, number[]>();
+  private readonly awaitingSpends = new Map<string, Out[]>();
   private flushing = false;
   private flushScheduled = false;
   private readonly seedStops: StopRecord[] = [];
@@ -91,7 +91,17 @@ export class UtxoEngine {
     let out = this.outs.get(id);
     if (out === undefined) {
       if (!taint) return;
-      out = { id, tx, vout, taint: null, rule, followed: false };
+      out = {
+        id,
+        tx,
+        vout,
+        taint: null,
+        rule,
+        followed: false,
+        labels: undefined,
+        spend: undefined,
+        spender: undefined,
+      };
       this.outs.set(id, out);
     } else if (sameTaint(out.taint ?? undefined, taint)) return;
     if (taint && !out.taint) this.taintedCount++;
@@ -125,31 +135,39 @@ export class UtxoEngine {
 
   /** Follows the output to its spender unless its current taint stops at `address`; a promise while it fetches. */
   private decide(out: Out, address: string, labels: Label[]): Promise<void> | undefined {
+    out.labels = labels;
     if (!out.taint || out.followed || this.ctx.stopFor(address, out.taint, labels)) return undefined;
     out.followed = true;
     const { txid } = out.tx;
     const spends = this.ctx.memo.outspends.peek(txid);
-    if (spends !== undefined) return this.followSpend(spends[out.vout]);
+    if (spends !== undefined) return this.followSpend(out, spends[out.vout]);
     // Outputs of one transaction share its outspends fetch: the first one waits, the others join its list.
     const waiting = this.awaitingSpends.get(txid);
     if (waiting !== undefined) {
-      waiting.push(out.vout);
+      waiting.push(out);
       return undefined;
     }
-    const vouts = [out.vout];
-    this.awaitingSpends.set(txid, vouts);
+    const outs = [out];
+    this.awaitingSpends.set(txid, outs);
     return this.ctx.memo.outspends
       .get(txid, () => this.source.getOutspends(txid))
       .then(async (answer) => {
         this.awaitingSpends.delete(txid);
-        await Promise.all(vouts.map((vout) => this.followSpend(answer[vout])));
+        await Promise.all(outs.map((o) => this.followSpend(o, answer[o.vout])));
       });
   }
 
-  private followSpend(spend: Outspend | undefined): Promise<void> | undefined {
+  private followSpend(out: Out, spend: Outspend | undefined): Promise<void> | undefined {
+    out.spend = spend;
     if (!spend?.spent) return undefined;
     const spender = this.ctx.memo.tx.peek(spend.txid);
-    if (spender === undefined) return this.tx(spend.txid).then((tx) => this.spenderArrived(tx));
+    if (spender === undefined) {
+      return this.tx(spend.txid).then((tx) => {
+        out.spender = tx;
+        this.spenderArrived(tx);
+      });
+    }
+    out.spender = spender;
     this.spenderArrived(spender);
     return undefined;
   }
@@ -288,12 +306,13 @@ export class UtxoEngine {
     ids.sort();
     const { fanOutCap } = this.ctx.params.stop;
     for (const op of ids) {
-      const { tx, vout, taint, rule } = this.outs.get(op)!;
+      const out = this.outs.get(op)!;
+      const { tx, vout, taint, rule } = out;
       if (!taint) continue;
       const address = tx.outputs[vout]!.address;
       const amount = taint.amount.toString();
       edges.push(this.edgeRecord(op, amount, taint.hop, rule, tx, vout));
-      const labels = this.ctx.knownLabels(address);
+      const labels = out.labels ?? this.ctx.knownLabels(address);
       const stop = this.ctx.stopFor(address, taint, labels);
       if (stop) {
         const record: StopRecord = { location: op, address, amount, hop: taint.hop, reason: stop.reason };
@@ -304,12 +323,13 @@ export class UtxoEngine {
         stops.push(record);
         continue;
       }
-      const spend = this.ctx.memo.outspends.peek(tx.txid)?.[vout];
+      // A followed output knows its spend and spender (no look-ups in the trace-wide maps).
+      const spend = out.followed ? out.spend : this.ctx.memo.outspends.peek(tx.txid)?.[vout];
       if (!spend?.spent) {
         stops.push({ location: op, address, amount, hop: taint.hop, reason: 'unspent' });
         continue;
       }
-      const spender = this.ctx.memo.tx.peek(spend.txid)!;
+      const spender = out.spender ?? this.ctx.memo.tx.peek(spend.txid)!;
       if (!this.ctx.inFollowWindow(spender.confirmed ? spender.time : Number.MAX_SAFE_INTEGER)) {
         stops.push({
           location: op,
@@ -352,6 +372,11 @@ interface Out {
   rule: string;
   /** Its spender was looked up: it passes its taint on (or stops as unspent / out of window / fan-out). */
   followed: boolean;
+  /** Its address's labels, once looked up. */
+  labels: Label[] | undefined;
+  /** Where it went and the spending transaction, once followed (the spender once it arrived). */
+  spend: Outspend | undefined;
+  spender: UtxoTransaction | undefined;
 }
 
 /** Resolves after the promise callbacks already queued have run (setImmediate in Node, a timer in browsers). */
