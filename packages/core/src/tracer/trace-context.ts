@@ -51,6 +51,8 @@ export class TraceContext {
 
   /** Labels of an address from the packs and from the chain itself (NEM warning mosaics), sorted. */
   labelsOf(address: string): Promise<Label[]> {
+    const known = this.loadedLabels(address);
+    if (known !== undefined) return Promise.resolve(known);
     return this.labelMemo.get(address, async () => {
       const fromPacks = this.labels?.lookup(this.source.info.chain, address) ?? [];
       const fromChain = this.source.getLabels ? await this.source.getLabels(address) : [];
@@ -58,9 +60,16 @@ export class TraceContext {
     });
   }
 
-  /** Labels if their look-up has finished, else undefined. */
+  /**
+   * Labels if their look-up has finished, else undefined. When the source has no labels of its own (all but NEM),
+   * the packs answer at once: looked up here, with no task and no promise per address.
+   */
   loadedLabels(address: string): Label[] | undefined {
-    return this.labelMemo.peek(address);
+    const known = this.labelMemo.peek(address);
+    if (known !== undefined || this.source.getLabels !== undefined) return known;
+    const labels = (this.labels?.lookup(this.source.info.chain, address) ?? []).slice().sort(compareLabels);
+    this.labelMemo.set(address, labels);
+    return labels;
   }
 
   /** Labels already looked up (after a trace: every address that received stolen value). */

@@ -28,6 +28,7 @@ export class UtxoEngine {
   private flushing = false;
   private flushScheduled = false;
   private readonly seedStops: StopRecord[] = [];
+  private lastAnnotated: { tx: UtxoTransaction; annotation: UtxoAnnotation | null } | undefined;
   private readonly queue;
 
   constructor(
@@ -289,11 +290,14 @@ export class UtxoEngine {
 
   private annotation(tx: UtxoTransaction): UtxoAnnotation | null {
     if (!this.source.annotate) return null;
+    // The result walks outputs in outpoint order, so a transaction's outputs come one after the other.
+    if (this.lastAnnotated?.tx === tx) return this.lastAnnotated.annotation;
     let a = this.ctx.annotations.get(tx.txid);
     if (a === undefined) {
       a = this.source.annotate(tx) ?? null;
       this.ctx.annotations.set(tx.txid, a);
     }
+    this.lastAnnotated = { tx, annotation: a };
     return a;
   }
 

@@ -96,6 +96,11 @@ export class Memo<T extends NonNullable<unknown>> {
     return pending.promise;
   }
 
+  /** Stores a value known without loading (a later `get` answers with it). */
+  set(key: string, value: T): void {
+    this.slots.set(key, value);
+  }
+
   /** The value if it has arrived. */
   peek(key: string): T | undefined {
     const slot = this.slots.get(key);
