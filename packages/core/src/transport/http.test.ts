@@ -95,7 +95,22 @@ describe('http', () => {
     );
     expect(err.code).toBe('HTTP_ERROR');
     expect(err.details.status).toBe(503);
+    expect(err.message).toContain('answered HTTP 503: down; gave up after 3 attempts');
     expect(server.hitsTo('/down')).toHaveLength(3);
+  });
+
+  it('names what a failing server said: the text, or an HTML page title; never a secret it echoed', async () => {
+    server.route('/syncing', (_hit, _n, res) => send(res, 503, 'node is syncing, key=S3CRETKEY'));
+    server.route('/gateway', (_hit, _n, res) =>
+      send(res, 502, '<!doctype html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>'),
+    );
+    const t = http({ retries: 0, backoff: fast, secrets: ['S3CRETKEY'] });
+    const syncing = await failure(t.request({ method: 'GET', url: `${server.url}/syncing` }));
+    expect(syncing.message).toContain('answered HTTP 503: node is syncing, key=***');
+    expect(JSON.stringify(syncing.details)).not.toContain('S3CRETKEY');
+    const gateway = await failure(t.request({ method: 'GET', url: `${server.url}/gateway` }));
+    expect(gateway.message).toContain('answered HTTP 502: 502 Bad Gateway');
+    expect(gateway.details.body).toBe('502 Bad Gateway');
   });
 
   it('retries HTML where JSON was expected, then throws BAD_RESPONSE; accepts it as text', async () => {

@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 import { FundflowError, type FundflowErrorCode, isFundflowError } from '../errors';
+import { bodyExcerpt } from '../source-kit/parse-wire';
 import { sha256Hex } from '../util/hash';
 import { redactText, redactUrl, replaceSecrets, requestSecrets, splitUrl } from './redact';
 import { requestKey } from './request-key';
@@ -182,7 +183,17 @@ export function http(options: HttpOptions = {}): Transport {
       stats.rateLimited++;
       return retry('RATE_LIMITED', `${method} ${url} was rate limited (HTTP 429)`, { status }, after);
     }
-    if (status >= 500) return retry('HTTP_ERROR', `${method} ${url} answered HTTP ${status}`, { status }, after);
+    if (status >= 500) {
+      // What the server said goes into the error (its first words, or an HTML page's title): "upstream timed out" and
+      // "node is syncing" call for different actions.
+      const said = serverSays(body, headers);
+      return retry(
+        'HTTP_ERROR',
+        `${method} ${url} answered HTTP ${status}${said === '' ? '' : `: ${said}`}`,
+        { status, ...(said === '' ? {} : { body: said }) },
+        after,
+      );
+    }
 
     const response: TransportResponse = { status, headers, body, sha256: sha256Hex(body) };
     if (status >= 200 && status < 300 && (request.expect ?? 'json') === 'json') {
@@ -439,6 +450,15 @@ function keptHeaders(headers: Headers): Record<string, string> {
     if (n === 'content-type' || n === 'retry-after' || n.startsWith('x-ratelimit-')) out[n] = value;
   });
   return out;
+}
+
+/** An error page's gist: the `<title>` of an HTML page, else the body's first 200 characters, whitespace folded. */
+function serverSays(body: string, headers: Record<string, string>): string {
+  if (looksLikeHtml(body, headers)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
+    return title === undefined ? 'an HTML page' : bodyExcerpt(title);
+  }
+  return bodyExcerpt(body);
 }
 
 function looksLikeHtml(body: string, headers: Record<string, string>): boolean {
