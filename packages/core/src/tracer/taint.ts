@@ -55,7 +55,7 @@ export class FifoStream {
   private head = 0;
 
   push(runs: readonly Run[]): void {
-    for (const r of runs) if (r.length > 0n) this.runs.push({ ...r });
+    for (const r of runs) if (r.length > 0n) this.runs.push({ length: r.length, hop: r.hop });
   }
 
   /** Total units queued. */
@@ -87,14 +87,14 @@ export class FifoStream {
 
   /** What is left, as runs. */
   rest(): Run[] {
-    return this.runs.slice(this.head).map((r) => ({ ...r }));
+    return this.runs.slice(this.head).map((r) => ({ length: r.length, hop: r.hop }));
   }
 }
 
 function appendRun(out: Run[], r: Run): void {
   const last = out[out.length - 1];
   if (last && last.hop === r.hop) last.length += r.length;
-  else out.push({ ...r });
+  else out.push({ length: r.length, hop: r.hop });
 }
 
 /** The taint a list of runs carries, with the new hop (`hopOffset` added to the nearest stolen run's hop). */
@@ -109,6 +109,21 @@ export function taintOfRuns(runs: Run[], hopOffset: number): Taint | null {
   if (amount === 0n) return null;
   const newHop = hop + hopOffset;
   return { amount, hop: newHop, runs: runs.map((r) => ({ length: r.length, hop: r.hop === null ? null : newHop })) };
+}
+
+/** {@link taintOfRuns} for runs nobody else holds (fresh from `FifoStream.take`): their hops are set in place. */
+function taintOfOwnRuns(runs: Run[], hopOffset: number): Taint | null {
+  let amount = 0n;
+  let hop = Number.POSITIVE_INFINITY;
+  for (const r of runs) {
+    if (r.hop === null) continue;
+    amount += r.length;
+    if (r.hop < hop) hop = r.hop;
+  }
+  if (amount === 0n) return null;
+  const newHop = hop + hopOffset;
+  for (const r of runs) if (r.hop !== null) r.hop = newHop;
+  return { amount, hop: newHop, runs };
 }
 
 /**
@@ -154,8 +169,9 @@ export function splitTransaction(policy: PolicyName, inputs: Piece[], outputs: b
 
   const stream = new FifoStream();
   for (const input of inputs) stream.push(runsOf(input));
-  const out = outputs.map((v) => taintOfRuns(stream.take(v), 1));
-  const feeTaint = taintOfRuns(stream.take(fee), 1);
+  // `take` hands out fresh runs: the taint may keep them (no copy per output).
+  const out = outputs.map((v) => taintOfOwnRuns(stream.take(v), 1));
+  const feeTaint = taintOfOwnRuns(stream.take(fee), 1);
   return { outputs: out, fee: feeTaint?.amount ?? 0n };
 }
 
