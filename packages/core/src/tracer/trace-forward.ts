@@ -55,7 +55,8 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
     }
   }
 
-  const transactions = [...txids].sort(compareStrings).map((t) => ctx.memo.tx.peek(t)!);
+  // The default sort orders strings by UTF-16 code units, as compareStrings does, without a call per comparison.
+  const transactions = [...txids].sort().map((t) => ctx.memo.tx.peek(t)!);
   const transactionRecords = transactions.map(transactionRecord);
   const transferRecords =
     source.model === 'utxo'
@@ -69,7 +70,7 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
   }
   for (const s of params.seeds) addresses.add(s);
   const labels: Label[] = [];
-  for (const a of [...addresses].sort(compareStrings)) labels.push(...ctx.knownLabels(a));
+  for (const a of [...addresses].sort()) labels.push(...ctx.knownLabels(a));
   for (const a of params.seeds) {
     if (ctx.knownLabels(a).length === 0) labels.push(...(options.labels?.lookup(source.info.chain, a) ?? []));
   }
