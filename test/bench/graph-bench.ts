@@ -75,18 +75,23 @@ export async function graphBenchRows(quick: boolean): Promise<GraphBenchRow[]> {
   const trace = syntheticTrace(big);
   global.gc?.();
   const heap0 = process.memoryUsage().heapUsed;
+  // What the viewer and `fundflow export --layout hop` run on a whole trace: the full graphology graph (every node and
+  // edge with all its attributes), then the hop-layered layout written into it.
   const t0 = performance.now();
-  const graph = buildGraph(trace);
+  const cpu0 = process.cpuUsage();
+  const graph = buildGraph(trace, { level: 'address' });
   const t1 = performance.now();
-  const layout = layeredLayout(graph);
+  const layout = layeredLayout(graph, { x: 'hop' });
   applyLayout(graph, layout);
   const t2 = performance.now();
+  // CPU time (all threads, the garbage collector's included): less at the mercy of other work on the machine.
+  const cpu = process.cpuUsage(cpu0);
   const heap = process.memoryUsage().heapUsed - heap0;
   const peak = process.resourceUsage().maxRSS * 1024;
   const seconds = (t2 - t0) / 1000;
   rows.push({
     name: `graph: build + layered layout, ${label} edges (${graph.order.toLocaleString('en-US')} nodes)`,
-    value: `${seconds.toFixed(2)} s (build ${((t1 - t0) / 1000).toFixed(2)} s, layout ${((t2 - t1) / 1000).toFixed(2)} s)`,
+    value: `${seconds.toFixed(2)} s (build ${((t1 - t0) / 1000).toFixed(2)} s, layout ${((t2 - t1) / 1000).toFixed(2)} s; cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)`,
     target: '< 5 s (1M)',
     ...(quick ? {} : { ok: seconds < 5 }),
   });

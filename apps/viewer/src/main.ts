@@ -1184,17 +1184,22 @@ function snapshotPan(
   /** Callers of `rendered` waiting for a hidden frame to be shown (a newer render takes over older waiters). */
   let waiting: (() => void)[] = [];
   let pending = 0;
-  const takeCopy = (state: { x: number; y: number; ratio: number; angle: number }) => {
-    const { width, height } = r.getDimensions();
+  /** Draws `source` (sigma's canvas, or the first-frame picture) into the copy, at the stage's size. */
+  const copyFrom = (source: HTMLCanvasElement, state: { x: number; y: number; ratio: number; angle: number }) => {
     if (copy.width !== stage.width || copy.height !== stage.height) {
       copy.width = stage.width;
       copy.height = stage.height;
     }
     const ctx = copy.getContext('2d');
-    if (ctx === null) return;
+    if (ctx === null) return false;
     ctx.clearRect(0, 0, copy.width, copy.height);
-    ctx.drawImage(stage, 0, 0);
+    ctx.drawImage(source, 0, 0, copy.width, copy.height);
+    const { width, height } = r.getDimensions();
     shot = { camera: { ...state }, width, height };
+    return true;
+  };
+  const takeCopy = (state: { x: number; y: number; ratio: number; angle: number }) => {
+    copyFrom(stage, state);
   };
   const hidden = () => stage.style.visibility === 'hidden';
   // While the bitmap shows: once the camera has stopped, sigma draws the final frame.
@@ -1281,17 +1286,9 @@ function snapshotPan(
       for (const f of [...dones, done]) f();
     },
     showPicture(picture) {
-      if (copy.width !== stage.width || copy.height !== stage.height) {
-        copy.width = stage.width;
-        copy.height = stage.height;
-      }
-      const ctx = copy.getContext('2d');
-      if (ctx === null) return;
-      ctx.clearRect(0, 0, copy.width, copy.height);
-      ctx.drawImage(picture, 0, 0, copy.width, copy.height);
-      const { width, height } = r.getDimensions();
-      shot = { camera: { ...camera.getState() }, width, height };
+      if (!copyFrom(picture, camera.getState())) return;
       // As it is (drawBitmap needs sigma's matrices, computed by its first render).
+      const { width, height } = r.getDimensions();
       if (overlay.width !== stage.width || overlay.height !== stage.height) {
         overlay.width = stage.width;
         overlay.height = stage.height;

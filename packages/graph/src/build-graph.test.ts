@@ -1,7 +1,8 @@
+import { MultiDirectedGraph } from 'graphology';
 import { describe, expect, it } from 'vitest';
 import { buildGraph, seedAddresses, tracedPolicies } from './build-graph';
 import { fixtureTraces, loadTrace, SIM } from './fixtures.test-helper';
-import type { FlowNodeAttributes } from './types';
+import type { FlowEdgeAttributes, FlowGraph, FlowGraphAttributes, FlowNodeAttributes } from './types';
 
 const trace = loadTrace(SIM);
 
@@ -83,4 +84,49 @@ describe('buildGraph on the simulated UTXO drain', () => {
     const g = buildGraph(t, { level: 'transfer' });
     expect(g.size).toBeGreaterThanOrEqual(t.transfers.length);
   });
+
+  it.each(fixtureTraces())(
+    '%s: the graph is the one graphology builds through its public API (buildGraph adds to its internals)',
+    (_name, path) => {
+      const t = loadTrace(path);
+      for (const level of ['transfer', 'address', 'cluster', 'entity'] as const) {
+        const g = buildGraph(t, { level });
+        const ref: FlowGraph = new MultiDirectedGraph<FlowNodeAttributes, FlowEdgeAttributes, FlowGraphAttributes>({
+          allowSelfLoops: true,
+        });
+        ref.replaceAttributes(g.getAttributes());
+        g.forEachNode((k, a) => {
+          ref.addNode(k, { ...a });
+        });
+        g.forEachEdge((k, a, s, d) => {
+          ref.addDirectedEdgeWithKey(k, s, d, { ...a });
+        });
+        expect(JSON.stringify(g.export())).toBe(JSON.stringify(ref.export()));
+        const counts = (x: FlowGraph) => [x.order, x.size, x.directedSize, x.selfLoopCount, x.directedSelfLoopCount];
+        expect(counts(g)).toEqual(counts(ref));
+        g.forEachNode((k, a) => {
+          expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+          expect([g.inDegree(k), g.outDegree(k), g.inEdges(k), g.outEdges(k), g.outNeighbors(k)]).toEqual([
+            ref.inDegree(k),
+            ref.outDegree(k),
+            ref.inEdges(k),
+            ref.outEdges(k),
+            ref.outNeighbors(k),
+          ]);
+        });
+        g.forEachEdge((_k, a) => expect(Object.getPrototypeOf(a)).toBe(Object.prototype));
+        // and it changes like any graph
+        const [first] = g.edges();
+        if (first !== undefined) {
+          const s = g.source(first);
+          g.dropEdge(first);
+          g.addNode('new node');
+          g.addDirectedEdgeWithKey('new edge', s, 'new node', { drawWeight: 1 } as FlowEdgeAttributes);
+          expect(() => g.addDirectedEdgeWithKey('new edge', s, 'new node')).toThrow(/already exist/);
+          expect(g.outNeighbors(s)).toContain('new node');
+          expect(g.size).toBe(ref.size);
+        }
+      }
+    },
+  );
 });

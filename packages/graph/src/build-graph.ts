@@ -1,6 +1,8 @@
 import type { PolicyName, StopRecord, TraceFile, TransferRecord } from '@fundflow/core';
 import { MultiDirectedGraph } from 'graphology';
 import { commonInputClusters } from './clusters';
+import { addDirectedEdges, addNodes } from './graph-internals';
+import { rememberLayoutInput } from './layout/layout-input';
 import type { FlowEdgeAttributes, FlowGraph, FlowGraphAttributes, FlowNodeAttributes, GraphLevel } from './types';
 
 type LabelRecord = TraceFile['labels'][number];
@@ -99,30 +101,47 @@ export function seedAddresses(trace: TraceFile): Set<string> {
 }
 
 /**
+ * A base-unit amount (decimal string) as a number where that is exact, else NaN: up to 15 digits is below 2^53, so
+ * `+amount` is exact (and so is a sum of such while it stays a safe integer, see AmountSums).
+ */
+function parseAmount(amount: string): number {
+  return amount.length <= 15 ? +amount : Number.NaN;
+}
+
+/**
  * Exact per-row sums of base-unit amounts (decimal strings). A row is a float64 while its sum is a safe integer (no
  * allocation per addition, which counts at a million edges) and a bigint from the first addition that would not be.
  */
 class AmountSums {
-  /** The row's sum while it is a safe integer; NaN once it is in `big`. Grown by doubling, rows past `rows` are 0. */
-  private small = new Float64Array(1024);
+  /**
+   * The row's sum while it is a safe integer; NaN once it is in `big`. Rows past its length hold 0. Allocated when
+   * first added to, for all rows appended by then (buildGraph appends every node before it sums): one allocation of
+   * the right size rather than growth by doubling, since typed arrays count as V8 "external memory", and every 64 MB
+   * of it since the last full garbage collection starts another one (at a million edges, of a gigabyte of heap).
+   */
+  private small = new Float64Array(0);
   private rows = 0;
   private readonly big = new Map<number, bigint>();
 
   /** Appends a row holding 0. */
   push(): void {
-    if (this.rows === this.small.length) {
-      const grown = new Float64Array(this.small.length * 2);
-      grown.set(this.small);
-      this.small = grown;
-    }
     this.rows++;
   }
 
   add(row: number, amount: string): void {
+    this.addParsed(row, parseAmount(amount), amount);
+  }
+
+  /** As `add`, with `parsed` = `parseAmount(amount)`: an amount added to several rows is parsed once. */
+  addParsed(row: number, parsed: number, amount: string): void {
+    if (row >= this.small.length) {
+      const grown = new Float64Array(Math.max(this.rows, row + 1));
+      grown.set(this.small);
+      this.small = grown;
+    }
     const s = this.small[row]!;
-    // Up to 15 digits is below 2^53: `+amount` is exact, and so is the sum while it stays a safe integer.
-    if (amount.length <= 15) {
-      const sum = s + +amount;
+    if (!Number.isNaN(parsed)) {
+      const sum = s + parsed;
       if (sum <= Number.MAX_SAFE_INTEGER) {
         this.small[row] = sum;
         return;
@@ -134,7 +153,7 @@ class AmountSums {
   }
 
   toString(row: number): string {
-    const s = this.small[row]!;
+    const s = row < this.small.length ? this.small[row]! : 0;
     return Number.isNaN(s) ? this.big.get(row)!.toString() : String(s);
   }
 }
@@ -406,22 +425,31 @@ export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): F
     }
   }
 
+  // Each amount is parsed once, for both its rows and the edge's drawWeight: for drawing only, the log-scaled largest
+  // tainted amount (float rounding of the amount is fine there; the sums are exact).
+  const drawWeight = new Float64Array(m);
   for (let e = 0; e < m; e++) {
     const t = records[e]!;
     const s = source[e]!;
     const d = target[e]!;
-    nodes.sent.add(s, t.amount);
-    nodes.received.add(d, t.amount);
+    const amount = parseAmount(t.amount);
+    nodes.sent.addParsed(s, amount, t.amount);
+    nodes.received.addParsed(d, amount, t.amount);
     nodes.touch(s, t.time);
     nodes.touch(d, t.time);
     const hop = taint.hop[e]!;
     if (hop < 0) continue;
+    let max = 0;
     for (let i = 0; i < n; i++) {
       const a = taint.amounts[i]![e];
       if (a === undefined) continue;
-      nodes.out[i]!.add(s, a);
-      nodes.in[i]!.add(d, a);
+      const v = +a;
+      if (v > max) max = v;
+      const exact = a.length <= 15 ? v : Number.NaN;
+      nodes.out[i]!.addParsed(s, exact, a);
+      nodes.in[i]!.addParsed(d, exact, a);
     }
+    drawWeight[e] = max > 0 ? Math.round(Math.log10(max + 1) * 1000) / 1000 : 0;
     if (!nodes.seed[d] && (nodes.hop[d]! < 0 || hop < nodes.hop[d]!)) nodes.hop[d] = hop;
   }
   // A transaction node sits at the hop of its outputs.
@@ -488,7 +516,7 @@ export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): F
   };
   graph.replaceAttributes(attrs);
 
-  const names = policies.map((p) => ({
+  const names: PolicyNames[] = policies.map((p) => ({
     in: `in_${p}`,
     out: `out_${p}`,
     stopped: `stopped_${p}`,
@@ -498,91 +526,156 @@ export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): F
     taint: `taint_${p}`,
   }));
   // Default sort: by UTF-16 code units, as compareStrings.
-  for (const key of nodes.keys.slice().sort()) {
-    const id = nodes.ids.get(key)!;
-    const label = nodes.label[id];
-    const a: FlowNodeAttributes = {
-      kind: nodes.kind[id]!,
-      label: label?.name ?? nodes.address[id]!,
-      address: nodes.address[id]!,
-      members: nodes.members[id]!,
-      labelName: label?.name ?? '',
-      category: label?.category ?? '',
-      labelSource: label ? `${label.pack}: ${label.source} (as of ${label.asOf}, ${label.confidence})` : '',
-      seed: nodes.seed[id]!,
-      hop: nodes.hop[id]!,
-      firstTime: nodes.firstTime[id]!,
-      lastTime: nodes.lastTime[id]!,
-      received: nodes.received.toString(id),
-      sent: nodes.sent.toString(id),
-    };
-    const r = a as Record<string, unknown>;
-    for (let i = 0; i < n; i++) {
-      const k = names[i]!;
-      r[k.in] = nodes.in[i]!.toString(id);
-      r[k.out] = nodes.out[i]!.toString(id);
-      r[k.stopped] = nodes.stopped[i]!.toString(id);
-      r[k.cashout] = nodes.cashout[i]!.toString(id);
-      r[k.fee] = nodes.fee[i]!.toString(id);
-      const reasons = nodes.reasons[i]!.get(id);
-      r[k.stop] = reasons === undefined ? '' : [...reasons].sort().join(',');
-    }
-    graph.addNode(key, a);
+  const sortedKeys = nodes.keys.slice().sort();
+  /** Position of each node row in the graph's node order. */
+  const rank = new Int32Array(sortedKeys.length);
+  const rowOf = new Int32Array(sortedKeys.length);
+  for (let r = 0; r < sortedKeys.length; r++) {
+    const id = nodes.ids.get(sortedKeys[r]!)!;
+    rank[id] = r;
+    rowOf[r] = id;
   }
-  useHashedAdjacency(graph);
-
+  // From here on edge ends are positions in the graph's node order (in place: see AmountSums on typed arrays); and
+  // the degrees the adjacency objects are made for.
+  const edgeSource = source;
+  const edgeTarget = target;
+  const outDegree = new Int32Array(sortedKeys.length);
+  const inDegree = new Int32Array(sortedKeys.length);
   for (let e = 0; e < m; e++) {
-    const t = records[e]!;
-    const hop = taint.hop[e]!;
-    const tainted = hop >= 0;
-    // For drawing only: log-scaled largest tainted amount (float rounding of the amount is fine here).
-    let max = 0;
-    for (let i = 0; i < n; i++) {
-      const v = +(taint.amounts[i]![e] ?? '0');
-      if (v > max) max = v;
-    }
-    const a: FlowEdgeAttributes = {
-      transfer: t.id,
-      txid: t.txid,
-      asset: t.asset,
-      kind: e >= inputFrom ? 'input' : t.kind,
-      amount: t.amount,
-      time: t.time,
-      height: t.height,
-      hop: tainted ? hop : (txHop.get(t.txid) ?? 0),
-      tainted,
-      rule: tainted ? taint.rule[e]! : '',
-      confidence: tainted ? taint.confidence[e]! : 0,
-      evidence: t.evidence.join(' '),
-      memo: t.memo ?? '',
-      drawWeight: max > 0 ? Math.round(Math.log10(max + 1) * 1000) / 1000 : 0,
-    };
-    const r = a as Record<string, unknown>;
-    for (let i = 0; i < n; i++) r[names[i]!.taint] = taint.amounts[i]![e] ?? '0';
-    graph.addDirectedEdgeWithKey(t.id, nodes.keys[source[e]!]!, nodes.keys[target[e]!]!, a);
+    const s = rank[source[e]!]!;
+    const d = rank[target[e]!]!;
+    edgeSource[e] = s;
+    edgeTarget[e] = d;
+    outDegree[s]!++;
+    inDegree[d]!++;
   }
+  const nodeData = addNodes(graph, sortedKeys, (r) => new NodeAttributes(nodes, rowOf[r]!, names), inDegree, outDegree);
+  addDirectedEdges(
+    graph,
+    sortedKeys,
+    edgeSource,
+    edgeTarget,
+    (e) => records[e]!.id,
+    (e) => {
+      const t = records[e]!;
+      const hop = taint.hop[e]!;
+      const tainted = hop >= 0;
+      return new EdgeAttributes(
+        t,
+        e >= inputFrom ? 'input' : t.kind,
+        tainted ? hop : (txHop.get(t.txid) ?? 0),
+        tainted,
+        tainted ? taint.rule[e]! : '',
+        tainted ? taint.confidence[e]! : 0,
+        drawWeight[e]!,
+        names,
+        taint.amounts,
+        e,
+      );
+    },
+    nodeData,
+  );
+
+  // What the layout reads, as the columns it would otherwise read back from the graph (see layoutInputOf).
+  const hop = new Float64Array(sortedKeys.length);
+  const firstTime = new Float64Array(sortedKeys.length);
+  for (let id = 0; id < sortedKeys.length; id++) {
+    hop[rank[id]!] = nodes.hop[id]!;
+    firstTime[rank[id]!] = nodes.firstTime[id]!;
+  }
+  // The layout's edge weight, in place of drawWeight (in the attributes by now).
+  const weight = drawWeight;
+  for (let e = 0; e < m; e++) weight[e] = 1 + drawWeight[e]!;
+  rememberLayoutInput(graph, { nodes: sortedKeys, hop, firstTime, source: edgeSource, target: edgeTarget, weight });
   return graph;
 }
 
-/**
- * Speed-up for big graphs that looks into graphology 0.26 internals, guarded (it does nothing if they are not as
- * expected) and without any change of behaviour. graphology keeps each node's neighbours in objects keyed by neighbour
- * key (`in`, `out`), created as `{}`: V8 then builds hidden classes along each node's own sequence of address keys,
- * which makes adding a million edges several times slower and the heap bigger. Objects made from `Object.create(null)`
- * start as hash tables; given back `Object.prototype`, they are plain objects like `{}` to every reader. Call it
- * before the first edge is added.
- */
-function useHashedAdjacency(graph: FlowGraph): void {
-  const nodes = (graph as unknown as { _nodes?: unknown })._nodes;
-  if (!(nodes instanceof Map) || graph.size > 0) return;
-  const hashed = () => Object.setPrototypeOf(Object.create(null), Object.prototype) as Record<string, unknown>;
-  const isEmpty = (o: unknown) => typeof o === 'object' && o !== null && Object.keys(o).length === 0;
-  for (const data of nodes.values() as Iterable<{ in?: unknown; out?: unknown }>) {
-    if (!isEmpty(data.in) || !isEmpty(data.out)) return;
-    data.in = hashed();
-    data.out = hashed();
-  }
+/** Attribute names of one policy. */
+interface PolicyNames {
+  in: string;
+  out: string;
+  stopped: string;
+  cashout: string;
+  fee: string;
+  stop: string;
+  taint: string;
 }
+
+/*
+ * Node and edge attribute objects are made by constructors rather than as object literals plus `a[name] = …` for the
+ * per-policy keys: V8 then sizes each object for all its properties (slack tracking) and allocates it once, where a
+ * literal gets a second allocation per object for the keys added after it, which counts at a million edges (time in
+ * the allocator and the garbage collector). The constructors' `prototype` is `Object.prototype`, so the objects are
+ * plain objects to every reader: the same prototype, keys, order and values as the literals they replace.
+ */
+
+/** The attributes of node row `id` (see FlowNodeAttributes). Call with `new`. */
+const NodeAttributes = function (this: Record<string, unknown>, nodes: NodeTable, id: number, names: PolicyNames[]) {
+  const label = nodes.label[id];
+  this.kind = nodes.kind[id]!;
+  this.label = label?.name ?? nodes.address[id]!;
+  this.address = nodes.address[id]!;
+  this.members = nodes.members[id]!;
+  this.labelName = label?.name ?? '';
+  this.category = label?.category ?? '';
+  this.labelSource = label ? `${label.pack}: ${label.source} (as of ${label.asOf}, ${label.confidence})` : '';
+  this.seed = nodes.seed[id]!;
+  this.hop = nodes.hop[id]!;
+  this.firstTime = nodes.firstTime[id]!;
+  this.lastTime = nodes.lastTime[id]!;
+  this.received = nodes.received.toString(id);
+  this.sent = nodes.sent.toString(id);
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i]!;
+    this[k.in] = nodes.in[i]!.toString(id);
+    this[k.out] = nodes.out[i]!.toString(id);
+    this[k.stopped] = nodes.stopped[i]!.toString(id);
+    this[k.cashout] = nodes.cashout[i]!.toString(id);
+    this[k.fee] = nodes.fee[i]!.toString(id);
+    const reasons = nodes.reasons[i]!.get(id);
+    this[k.stop] = reasons === undefined ? '' : [...reasons].sort().join(',');
+  }
+} as unknown as new (
+  nodes: NodeTable,
+  id: number,
+  names: PolicyNames[],
+) => FlowNodeAttributes;
+NodeAttributes.prototype = Object.prototype;
+
+/** The attributes of edge row `e` (see FlowEdgeAttributes). Call with `new`. */
+function edgeAttributesFields(
+  this: Record<string, unknown>,
+  t: TransferRecord,
+  kind: string,
+  hop: number,
+  tainted: boolean,
+  rule: string,
+  confidence: number,
+  drawWeight: number,
+  names: PolicyNames[],
+  amounts: (string | undefined)[][],
+  e: number,
+) {
+  this.transfer = t.id;
+  this.txid = t.txid;
+  this.asset = t.asset;
+  this.kind = kind;
+  this.amount = t.amount;
+  this.time = t.time;
+  this.height = t.height;
+  this.hop = hop;
+  this.tainted = tainted;
+  this.rule = rule;
+  this.confidence = confidence;
+  this.evidence = t.evidence.join(' ');
+  this.memo = t.memo ?? '';
+  this.drawWeight = drawWeight;
+  for (let i = 0; i < names.length; i++) this[names[i]!.taint] = amounts[i]![e] ?? '0';
+}
+edgeAttributesFields.prototype = Object.prototype;
+const EdgeAttributes = edgeAttributesFields as unknown as new (
+  ...args: Parameters<typeof edgeAttributesFields>
+) => FlowEdgeAttributes;
 
 function betterLabel(a: LabelRecord, b: LabelRecord): boolean {
   const ra = CATEGORY_RANK.indexOf(a.category);

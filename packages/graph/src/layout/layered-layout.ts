@@ -1,4 +1,6 @@
 import type { FlowGraph } from '../types';
+import { layoutInputOf } from './layout-input';
+import { stableSort } from './stable-sort';
 
 export interface LayeredLayoutOptions {
   /** x axis: the hop (one column per hop) or the time value first arrived (default `hop`). */
@@ -35,32 +37,19 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
   const layerGap = options.layerGap ?? 240;
   const nodeGap = options.nodeGap ?? 24;
   const sweeps = options.sweeps ?? 4;
-  const nodes = graph.nodes();
+  // Node and edge columns: from buildGraph when the graph is as it built it, else read from the graph.
+  const input = layoutInputOf(graph);
+  const nodes = input.nodes.slice();
   const n = nodes.length;
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) index.set(nodes[i]!, i);
-
-  const m = graph.size;
-  const src = new Int32Array(m);
-  const dst = new Int32Array(m);
-  const w = new Float64Array(m);
-  let k = 0;
-  graph.forEachEdge((_e, a, s, t) => {
-    src[k] = index.get(s)!;
-    dst[k] = index.get(t)!;
-    w[k] = 1 + a.drawWeight;
-    k++;
-  });
+  const m = input.source.length;
+  const src = input.source;
+  const dst = input.target;
+  const w = input.weight;
 
   // Columns: the hop traced value first arrived; addresses off the traced paths sit next to what they touch.
   const layer = new Int32Array(n).fill(-1);
-  const time = new Float64Array(n);
-  let i = 0;
-  graph.forEachNode((_key, a) => {
-    if (a.hop >= 0) layer[i] = a.hop;
-    time[i] = a.firstTime;
-    i++;
-  });
+  const time = input.firstTime;
+  for (let v = 0; v < n; v++) if (input.hop[v]! >= 0) layer[v] = input.hop[v]!;
   const fixed = Uint8Array.from(layer, (l) => (l >= 0 ? 1 : 0));
   for (let e = 0; e < m; e++) {
     const s = src[e]!;
@@ -96,10 +85,12 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
     inCount[v + 1]! += inCount[v]!;
     outCount[v + 1]! += outCount[v]!;
   }
-  const inAdj = new Int32Array(inCount[n]!);
-  const inW = new Float64Array(inCount[n]!);
-  const outAdj = new Int32Array(outCount[n]!);
-  const outW = new Float64Array(outCount[n]!);
+  // The CSR holds edge indices: the neighbour of v over edge e is src[e] + dst[e] − v (the ends are in different
+  // columns), its weight w[e]. Smaller than neighbour and weight columns: typed arrays count as V8 "external memory",
+  // and every 64 MB of it since the last full garbage collection starts another one, which at a million edges marks a
+  // gigabyte of heap (see also the arrays reused below).
+  const inEdge = new Int32Array(inCount[n]!);
+  const outEdge = new Int32Array(outCount[n]!);
   const inFill = inCount.slice(0, n);
   const outFill = outCount.slice(0, n);
   for (let e = 0; e < m; e++) {
@@ -107,12 +98,8 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
     let t = dst[e]!;
     if (layer[s]! === layer[t]!) continue;
     if (layer[s]! > layer[t]!) [s, t] = [t, s];
-    const a = inFill[t]!++;
-    inAdj[a] = s;
-    inW[a] = w[e]!;
-    const b = outFill[s]!++;
-    outAdj[b] = t;
-    outW[b] = w[e]!;
+    inEdge[inFill[t]!++] = e;
+    outEdge[outFill[s]!++] = e;
   }
 
   // Members of each column, initially in key order (graph nodes are inserted sorted).
@@ -132,7 +119,9 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
   for (let l = 0; l < layers; l++) setPositions(l);
 
   const bary = new Float64Array(n);
-  const sortColumn = (l: number, adjStart: Int32Array, adj: Int32Array, adjW: Float64Array) => {
+  // stableSort's buffer: one allocation for all columns and sweeps.
+  const scratch = new Int32Array(n);
+  const sortColumn = (l: number, adjStart: Int32Array, adjEdge: Int32Array) => {
     const a = colStart[l]!;
     const b = colStart[l + 1]!;
     for (let j = a; j < b; j++) {
@@ -140,20 +129,20 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
       let sw = 0;
       let sp = 0;
       for (let q = adjStart[v]!; q < adjStart[v + 1]!; q++) {
-        sw += adjW[q]!;
-        sp += adjW[q]! * pos[adj[q]!]!;
+        const e = adjEdge[q]!;
+        sw += w[e]!;
+        sp += w[e]! * pos[src[e]! + dst[e]! - v]!;
       }
       bary[v] = sw > 0 ? sp / sw : pos[v]!;
     }
-    // The column is in position order and the sort is stable: ties in barycentre keep their order.
-    const members = Array.from(col.subarray(a, b));
-    members.sort((x, y) => bary[x]! - bary[y]!);
-    for (let j = 0; j < members.length; j++) col[a + j] = members[j]!;
+    // The column is in position order and the sort is stable: ties in barycentre keep their order (the barycentre is
+    // also the second key, which then ties too).
+    stableSort(col, a, b, bary, bary, scratch);
     setPositions(l);
   };
   for (let s = 0; s < sweeps; s++) {
-    if (s % 2 === 0) for (let l = 1; l < layers; l++) sortColumn(l, inCount, inAdj, inW);
-    else for (let l = layers - 2; l >= 0; l--) sortColumn(l, outCount, outAdj, outW);
+    if (s % 2 === 0) for (let l = 1; l < layers; l++) sortColumn(l, inCount, inEdge);
+    else for (let l = layers - 2; l >= 0; l--) sortColumn(l, outCount, outEdge);
   }
 
   // y: priority placement. Heavier flows first, each node level with its heaviest feeder when the column order and
@@ -161,11 +150,14 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
   const y = new Float64Array(n);
   const want = new Float64Array(n);
   const prio = new Float64Array(n);
-  const feeder = new Int32Array(n).fill(-1);
+  // Arrays whose first use is over are reused (external memory, see the CSR above).
+  const feeder = inFill.fill(-1);
   const groupSum = new Float64Array(n);
-  const groupCount = new Int32Array(n);
+  const groupCount = outFill.fill(0);
   const placedTree = new Int32Array(n + 1);
   const centre = new Float64Array(n);
+  const lighter = bary;
+  const ranks = new Int32Array(n);
   for (let l = 0; l < layers; l++) {
     const a = colStart[l]!;
     const b = colStart[l + 1]!;
@@ -175,9 +167,10 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
       let best = -1;
       let bestW = -1;
       for (let q = inCount[v]!; q < inCount[v + 1]!; q++) {
-        if (inW[q]! > bestW) {
-          bestW = inW[q]!;
-          best = inAdj[q]!;
+        const e = inEdge[q]!;
+        if (w[e]! > bestW) {
+          bestW = w[e]!;
+          best = src[e]! + dst[e]! - v;
         }
       }
       feeder[v] = best;
@@ -188,16 +181,20 @@ export function layeredLayout(graph: FlowGraph, options: LayeredLayoutOptions = 
         groupCount[best]!++;
       }
     }
-    // Placement order: ranks in the column (j), heaviest feeder edge first, then nearest the middle of its siblings.
+    // Placement order: ranks in the column (j), heaviest feeder edge first, then nearest the middle of its siblings,
+    // then the rank (a stable sort of the ranks in order).
     for (let j = 0; j < size; j++) {
-      const f = feeder[col[a + j]!]!;
+      const v = col[a + j]!;
+      const f = feeder[v]!;
+      ranks[j] = j;
+      lighter[j] = -prio[v]!;
       centre[j] = f >= 0 ? Math.abs(j - groupSum[f]! / groupCount[f]!) : 0;
     }
-    const ranks = Array.from({ length: size }, (_, j) => j);
-    ranks.sort((p, q) => prio[col[a + q]!]! - prio[col[a + p]!]! || centre[p]! - centre[q]! || p - q);
+    stableSort(ranks, 0, size, lighter, centre, scratch);
     placedTree.fill(0, 0, size + 1);
     let placedCount = 0;
-    for (const j of ranks) {
+    for (let r = 0; r < size; r++) {
+      const j = ranks[r]!;
       const v = col[a + j]!;
       // nearest placed node above (order < j) and below (order > j), found on a Fenwick tree of placed ranks
       const before = prefix(placedTree, j);

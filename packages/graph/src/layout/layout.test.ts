@@ -99,4 +99,29 @@ describe('layeredLayout', () => {
     expect(xs(a)).toEqual(xs(b));
     expect(xs(a).every(([x, y]) => Number.isFinite(x) && Number.isFinite(y))).toBe(true);
   });
+
+  it('lays out a graph as built and the same graph changed since as it is now (the columns buildGraph left)', () => {
+    const g = buildGraph(trace);
+    const same = (a: FlowGraph, b: FlowGraph, options = {}) => {
+      const la = layeredLayout(a, options);
+      const lb = layeredLayout(b, options);
+      expect(la.nodes).toEqual(lb.nodes);
+      expect([la.x, la.y, la.layer, la.order, la.bounds]).toEqual([lb.x, lb.y, lb.layer, lb.order, lb.bounds]);
+      return la;
+    };
+    // a copy has no columns from the build: it is read from the graph
+    same(g, g.copy());
+    same(g, g.copy(), { x: 'time', sweeps: 2 });
+    // changes through the API and behind its back
+    const [first, second] = g.edges();
+    g.setEdgeAttribute(first!, 'drawWeight', 7);
+    same(g, g.copy());
+    g.getNodeAttributes(g.nodes()[3]!).hop = 5;
+    same(g, g.copy());
+    g.dropEdge(second!);
+    same(g, g.copy());
+    g.addNode('zz new', { hop: 1, firstTime: 0 } as FlowNodeAttributes);
+    const l = same(g, g.copy());
+    expect(l.nodes).toContain('zz new');
+  });
 });
