@@ -115,9 +115,9 @@ export class UtxoEngine {
   /** Decide (again) whether an output's taint moves on, and fetch what that needs. */
   private consider(out: Out): void {
     if (out.followed) {
-      const spend = this.ctx.memo.outspends.peek(out.tx.txid)?.[out.vout];
-      if (spend?.spent && this.processed.has(spend.txid)) {
-        this.markDirty(spend.txid);
+      const spender = out.spender;
+      if (spender !== undefined && this.processed.has(spender.txid)) {
+        this.markDirty(spender);
         this.flush();
       }
       return;
@@ -175,7 +175,7 @@ export class UtxoEngine {
 
   private spenderArrived(spender: UtxoTransaction): void {
     if (!this.passes(spender)) return;
-    this.markDirty(spender.txid);
+    this.markDirty(spender);
     // A flush under way picks it up; otherwise wait for the current burst of answers.
     if (!this.flushing) this.scheduleFlush();
   }
@@ -203,10 +203,10 @@ export class UtxoEngine {
   }
 
   /** Marks a transaction for (re)processing; the heap orders the dirty ones by height, then txid. */
-  private markDirty(txid: string): void {
-    if (this.dirty.has(txid)) return;
-    this.dirty.add(txid);
-    this.dirtyHeap.push(this.ctx.memo.tx.peek(txid)!);
+  private markDirty(tx: UtxoTransaction): void {
+    if (this.dirty.has(tx.txid)) return;
+    this.dirty.add(tx.txid);
+    this.dirtyHeap.push(tx);
   }
 
   private flush(): void {
