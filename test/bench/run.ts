@@ -24,8 +24,6 @@ import {
   Cassette,
   DEFAULT_STOP_CATEGORIES,
   http,
-  LabelRegistry,
-  parseCsvPack,
   recording,
   serializeCsvPack,
   sha256Hex,
@@ -33,7 +31,15 @@ import {
   type Transport,
   traceForward,
 } from '@fundflow/core';
-import { esploraAnswer, generateScenario, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
+import {
+  esploraAnswer,
+  generateScenario,
+  scenarioLabelPack,
+  scenarioLabels,
+  scenarioParams,
+  startEsploraServer,
+  type UtxoScenario,
+} from '@fundflow/sim';
 import { ROOT } from '../helpers';
 import { graphBenchRows } from './graph-bench';
 import { viewerBenchRows } from './viewer-bench';
@@ -55,16 +61,6 @@ const row = (name: string, value: string, target = '', ok?: boolean) => {
   rows.push({ name, value, target, ok });
   process.stderr.write(`  ${name}: ${value}\n`);
 };
-
-function labelPackOf(s: UtxoScenario) {
-  return { info: { name: 'sim', source: 'simulated', asOf: s.asOf }, labels: s.labels };
-}
-
-function labelsOf(s: UtxoScenario): LabelRegistry {
-  const r = new LabelRegistry();
-  r.addPack(parseCsvPack(serializeCsvPack(labelPackOf(s))));
-  return r;
-}
 
 const stop = { maxHops: 10_000, minAmount: 0n, fanOutCap: 1_000, stopCategories: DEFAULT_STOP_CATEGORIES };
 
@@ -139,8 +135,8 @@ async function live(): Promise<void> {
     const t0 = performance.now();
     const trace = await traceForward({
       source,
-      labels: labelsOf(s),
-      params: { seeds: [s.seedAddress], since: s.since, until: s.until, policies: ['fifo'], stop },
+      labels: scenarioLabels(s),
+      params: scenarioParams(s, ['fifo'], stop),
     });
     const ms = performance.now() - t0;
     const made = server.stats().requests;
@@ -190,27 +186,21 @@ async function recordScenario(size: number, dir: string): Promise<void> {
   );
   const base = 'http://sim.invalid';
   const cassette = new Cassette();
-  const params = {
-    seeds: [s.seedAddress],
-    since: s.since,
-    until: s.until,
-    policies: ['fifo' as const],
-    stop: { ...stop, fanOutCap: 100_000 },
-  };
+  const params = scenarioParams(s, ['fifo'], { ...stop, fanOutCap: 100_000 });
   await traceForward({
     source: new EsploraSource({
       baseUrl: base,
       network: 'regtest',
       transport: recording(inProcessEsplora(s, base), cassette),
     }),
-    labels: labelsOf(s),
+    labels: scenarioLabels(s),
     params,
   });
   const files = cassette.serialize();
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cassette.json'), files.cassette);
   writeFileSync(join(dir, 'manifest.json'), files.manifest);
-  writeFileSync(join(dir, 'labels.csv'), serializeCsvPack(labelPackOf(s)));
+  writeFileSync(join(dir, 'labels.csv'), serializeCsvPack(scenarioLabelPack(s)));
   const runParams = { ...params, stop: { ...params.stop, minAmount: params.stop.minAmount.toString() } };
   writeFileSync(join(dir, 'run.json'), JSON.stringify({ base, params: runParams }));
 }

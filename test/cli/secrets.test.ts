@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeCsvPack } from '@fundflow/core';
-import { generateScenario, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
+import { generateScenario, scenarioLabelPack, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers';
 
@@ -20,10 +20,7 @@ describe('credentials given to the CLI', () => {
     const server = await startEsploraServer(s);
     const dir = mkdtempSync(join(tmpdir(), 'ff-secret-'));
     try {
-      writeFileSync(
-        join(dir, 'labels.csv'),
-        serializeCsvPack({ info: { name: 'sim', source: 'simulated', asOf: s.asOf }, labels: s.labels }),
-      );
+      writeFileSync(join(dir, 'labels.csv'), serializeCsvPack(scenarioLabelPack(s)));
       const endpoint = server.url.replace('http://', `http://analyst:${secret}@`);
       const r = await runCli([
         'trace',

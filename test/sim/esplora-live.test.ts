@@ -1,31 +1,25 @@
 import { EsploraSource } from '@fundflow/bitcoin';
+import { Cassette, DEFAULT_STOP_CATEGORIES, http, recording, traceForward } from '@fundflow/core';
 import {
-  Cassette,
-  DEFAULT_STOP_CATEGORIES,
-  http,
-  LabelRegistry,
-  parseCsvPack,
-  recording,
-  serializeCsvPack,
-  traceForward,
-} from '@fundflow/core';
-import { generateScenario, SimUtxoSource, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
+  generateScenario,
+  SimUtxoSource,
+  scenarioLabels,
+  scenarioParams,
+  startEsploraServer,
+  type UtxoScenario,
+} from '@fundflow/sim';
 import { describe, expect, it } from 'vitest';
 
 describe('the Esplora source, live against the rate-limited simulated Esplora server', () => {
   it('gives the same FIFO result as the in-process source, with no 429 and no repeated request', async () => {
     const s = generateScenario({ seed: 9, model: 'utxo', size: 80 }) as UtxoScenario;
-    const labels = new LabelRegistry();
-    labels.addPack(
-      parseCsvPack(serializeCsvPack({ info: { name: 'sim', source: 'simulated', asOf: s.asOf }, labels: s.labels })),
-    );
-    const params = {
-      seeds: [s.seedAddress],
-      since: s.since,
-      until: s.until,
-      policies: ['fifo' as const],
-      stop: { maxHops: 1000, minAmount: 0n, fanOutCap: 1000, stopCategories: DEFAULT_STOP_CATEGORIES },
-    };
+    const labels = scenarioLabels(s);
+    const params = scenarioParams(s, ['fifo'], {
+      maxHops: 1000,
+      minAmount: 0n,
+      fanOutCap: 1000,
+      stopCategories: DEFAULT_STOP_CATEGORIES,
+    });
     // 50 ms latency and nginx-style limit_req 25 r/s burst 5, as a public Esplora; the client is set to 20 r/s.
     const server = await startEsploraServer(s, { latencyMs: 50, rateLimit: { requestsPerSecond: 25, burst: 5 } });
     const cassette = new Cassette();

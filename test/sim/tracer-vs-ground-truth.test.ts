@@ -1,28 +1,15 @@
-import {
-  DEFAULT_STOP_CATEGORIES,
-  LabelRegistry,
-  parseCsvPack,
-  serializeCsvPack,
-  type TraceFile,
-  traceForward,
-} from '@fundflow/core';
+import { DEFAULT_STOP_CATEGORIES, type TraceFile, traceForward } from '@fundflow/core';
 import {
   type AccountScenario,
   generateScenario,
   type Scenario,
   SimAccountSource,
   SimUtxoSource,
+  scenarioLabels,
+  scenarioParams,
   type UtxoScenario,
 } from '@fundflow/sim';
 import { describe, expect, it } from 'vitest';
-
-function labelsOf(s: Scenario): LabelRegistry {
-  const registry = new LabelRegistry();
-  registry.addPack(
-    parseCsvPack(serializeCsvPack({ info: { name: 'sim', source: 'simulated', asOf: s.asOf }, labels: s.labels })),
-  );
-  return registry;
-}
 
 /**
  * The simulator's independent FIFO bookkeeping, per status and per cash-out address. Stolen value that came back
@@ -59,8 +46,8 @@ describe('the tracer finds every cash-out of simulated scenarios with exact FIFO
       const s = generateScenario({ seed, model: 'utxo', size: 2000 }) as UtxoScenario;
       const trace = await traceForward({
         source: new SimUtxoSource(s),
-        labels: labelsOf(s),
-        params: { seeds: [s.seedAddress], since: s.since, until: s.until, policies: ['fifo', 'haircut'], stop },
+        labels: scenarioLabels(s),
+        params: scenarioParams(s, ['fifo', 'haircut'], stop),
       });
       expectMatchesTruth(trace, s);
     });
@@ -69,8 +56,8 @@ describe('the tracer finds every cash-out of simulated scenarios with exact FIFO
       const s = generateScenario({ seed, model: 'account', size: 2000 }) as AccountScenario;
       const trace = await traceForward({
         source: new SimAccountSource(s),
-        labels: labelsOf(s),
-        params: { seeds: [s.seedAddress], since: s.since, until: s.until, policies: ['fifo', 'haircut'], stop },
+        labels: scenarioLabels(s),
+        params: scenarioParams(s, ['fifo', 'haircut'], stop),
       });
       expectMatchesTruth(trace, s);
     });

@@ -17,7 +17,13 @@ import { loadCassette } from '@fundflow/core/node';
 import { JsonRpcSource } from '@fundflow/evm';
 import { assetView, buildGraph, flowByHop, formatUnits, traceAssets } from '@fundflow/graph';
 import { NisSource } from '@fundflow/nem';
-import { type EsploraServer, generateScenario, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
+import {
+  type EsploraServer,
+  generateScenario,
+  scenarioParams,
+  startEsploraServer,
+  type UtxoScenario,
+} from '@fundflow/sim';
 import { buildViewer, startViewerServer, type ViewerServer } from '@fundflow/viewer/serve';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -643,13 +649,12 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in Chromium', () => {
       dead = await deadPort();
       // A trace made against the server (the way the CLI traces live), stopped after 2 hops.
       const source = new EsploraSource({ baseUrl: sim.url, network: 'regtest', transport: http() });
-      const params = {
-        seeds: [s.seedAddress],
-        since: s.since,
-        until: s.until,
-        policies: ['fifo' as const],
-        stop: { maxHops: 2, minAmount: 0n, fanOutCap: 1000, stopCategories: DEFAULT_STOP_CATEGORIES },
-      };
+      const params = scenarioParams(s, ['fifo'], {
+        maxHops: 2,
+        minAmount: 0n,
+        fanOutCap: 1000,
+        stopCategories: DEFAULT_STOP_CATEGORIES,
+      });
       traceText = serializeTrace(await traceForward({ source, labels: new LabelRegistry(), params }));
       liveTrace = parseTrace(traceText);
       writeFileSync(join(tmp, 'live.trace.json'), traceText);

@@ -18,4 +18,5 @@ export {
 export { scriptId } from './script-id';
 export * from './sim-sources';
 export { planStory, runStory, type StoryFacts, type StoryPlan } from './story';
+export { scenarioLabelPack, scenarioLabels, scenarioParams } from './trace-inputs';
 export { P2WPKH_DUST, UtxoLedger } from './utxo-ledger';

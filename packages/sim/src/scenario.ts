@@ -104,7 +104,7 @@ export interface ScenarioCounts {
   dustOutputs: number;
 }
 
-interface ScenarioBase {
+export interface ScenarioBase {
   /** Always true: this data is simulated. */
   simulated: true;
   seed: number;
