@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type FundflowErrorCode, isFundflowError, type UtxoTransaction } from '@fundflow/core';
+import {
+  Cassette,
+  createCassetteEntry,
+  type FundflowErrorCode,
+  isFundflowError,
+  replaying,
+  sha256Hex,
+  type UtxoTransaction,
+} from '@fundflow/core';
 import { describe, expect, it } from 'vitest';
 import { EsploraSource, type EsploraSourceOptions, toUtxoTransaction } from './esplora-source';
 import { type EsploraTx, esploraTxSchema } from './esplora-wire';
@@ -287,6 +295,50 @@ describe('EsploraSource.getTransaction', () => {
   it('toUtxoTransaction is usable on its own', () => {
     const tx = toUtxoTransaction(esploraTxSchema.parse(BLOCK1_COINBASE), 'e'.repeat(64), `${BASE}/tx/x`);
     expect(tx.evidence).toEqual(['e'.repeat(64)]);
+  });
+});
+
+describe('EsploraSource.getTransactionNow / getOutspendsNow (a transport that answers at once)', () => {
+  const spender = txidN(30);
+  const answer = (url: string, body: string, status = 200) =>
+    createCassetteEntry(
+      { method: 'GET', url },
+      { status, headers: { 'content-type': 'application/json' }, body, sha256: sha256Hex(body) },
+    );
+  const cassette = new Cassette([
+    answer(`${BASE}/tx/${BLOCK1_COINBASE.txid}`, JSON.stringify(BLOCK1_COINBASE)),
+    answer(`${BASE}/tx/${BLOCK1_COINBASE.txid}/outspends`, JSON.stringify([{ spent: true, txid: spender, vin: 0 }])),
+    answer(`${BASE}/tx/${txidN(31)}`, 'Transaction not found', 404),
+  ]);
+  const replay = () => new EsploraSource({ baseUrl: BASE, network: 'bitcoin', transport: replaying(cassette) });
+  const thrown = (f: () => unknown): unknown => {
+    try {
+      f();
+    } catch (e) {
+      return e;
+    }
+    throw new Error('expected a throw');
+  };
+
+  it('answer as the promise-returning methods do', async () => {
+    const s = replay();
+    expect(s.getTransactionNow(BLOCK1_COINBASE.txid)).toEqual(await s.getTransaction(BLOCK1_COINBASE.txid));
+    expect(s.getOutspendsNow(BLOCK1_COINBASE.txid)).toEqual([{ spent: true, txid: spender, vin: 0 }]);
+    expect(s.getOutspendsNow(BLOCK1_COINBASE.txid)).toEqual(await s.getOutspends(BLOCK1_COINBASE.txid));
+  });
+
+  it('throw the same typed errors, at once', () => {
+    const s = replay();
+    expect(thrown(() => s.getTransactionNow(txidN(31)))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(thrown(() => s.getTransactionNow(txidN(32)))).toMatchObject({ code: 'FIXTURE_MISSING' });
+    expect(thrown(() => s.getOutspendsNow('not-a-txid'))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('say undefined, without a request, over a transport that has to wait', () => {
+    const { source: s, transport } = source({ [`${BASE}/tx/${BLOCK1_COINBASE.txid}`]: { body: BLOCK1_COINBASE } });
+    expect(s.getTransactionNow(BLOCK1_COINBASE.txid)).toBeUndefined();
+    expect(s.getOutspendsNow(BLOCK1_COINBASE.txid)).toBeUndefined();
+    expect(transport.requests).toHaveLength(0);
   });
 });
 

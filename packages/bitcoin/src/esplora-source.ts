@@ -130,7 +130,17 @@ export class EsploraSource implements UtxoSource {
    */
   async getTransaction(txid: string): Promise<UtxoTransaction> {
     const id = checkTxid(txid);
-    const { json, sha256, url } = await this.#get(`/tx/${id}`, { txid: id }, true);
+    return this.#transaction(id, await this.#get(`/tx/${id}`, { txid: id }, true));
+  }
+
+  /** `getTransaction` at once when the transport holds the answer (a replay); undefined otherwise. */
+  getTransactionNow(txid: string): UtxoTransaction | undefined {
+    if (this.#transport.requestNow === undefined) return undefined;
+    const id = checkTxid(txid);
+    return this.#transaction(id, this.#checked(this.#requestNow(`/tx/${id}`, true), { txid: id }));
+  }
+
+  #transaction(id: string, { json, sha256, url }: Answer): UtxoTransaction {
     // The in-place check first (zod copies the whole object); the schema runs when it fails, for its message.
     const wire = isEsploraTx(json) ? json : parseWire(esploraTxSchema, json, url);
     if (wire.txid.toLowerCase() !== id) {
@@ -232,9 +242,15 @@ export class EsploraSource implements UtxoSource {
     };
   }
 
+  /** `getOutspends` at once when the transport holds the answer (a replay); undefined otherwise. */
+  getOutspendsNow(txid: string): Outspend[] | undefined {
+    if (this.#transport.requestNow === undefined) return undefined;
+    const id = checkTxid(txid);
+    return outspendsOf(this.#checked(this.#requestNow(`/tx/${id}/outspends`), { txid: id }));
+  }
+
   async #fetchOutspends(txid: string): Promise<Outspend[]> {
-    const { json, url } = await this.#get(`/tx/${txid}/outspends`, { txid });
-    return (isEsploraOutspends(json) ? json : parseWire(esploraOutspendsSchema, json, url)).map(toOutspend);
+    return outspendsOf(await this.#get(`/tx/${txid}/outspends`, { txid }));
   }
 
   #flushOutspends(): void {
@@ -295,20 +311,29 @@ export class EsploraSource implements UtxoSource {
     await Promise.all(retry.map(one));
   }
 
-  async #request(path: string, immutable = false): Promise<{ res: TransportResponse; url: string }> {
-    const url = this.#base + path;
-    const request: TransportRequest = { method: 'GET', url, expect: 'json' };
+  #requestOf(path: string, immutable: boolean): TransportRequest {
+    const request: TransportRequest = { method: 'GET', url: this.#base + path, expect: 'json' };
     if (immutable) request.immutable = true;
     if (this.#headers) request.headers = { ...this.#headers };
-    return { res: await this.#transport.request(request), url };
+    return request;
   }
 
-  async #get(
-    path: string,
-    subject: Record<string, string>,
-    immutable = false,
-  ): Promise<{ json: unknown; sha256: string; url: string }> {
-    const { res, url } = await this.#request(path, immutable);
+  async #request(path: string, immutable = false): Promise<{ res: TransportResponse; url: string }> {
+    const request = this.#requestOf(path, immutable);
+    return { res: await this.#transport.request(request), url: request.url };
+  }
+
+  #requestNow(path: string, immutable = false): { res: TransportResponse; url: string } {
+    const request = this.#requestOf(path, immutable);
+    return { res: this.#transport.requestNow!(request), url: request.url };
+  }
+
+  async #get(path: string, subject: Record<string, string>, immutable = false): Promise<Answer> {
+    return this.#checked(await this.#request(path, immutable), subject);
+  }
+
+  /** A 2xx JSON answer, or the typed error for what came instead. */
+  #checked({ res, url }: { res: TransportResponse; url: string }, subject: Record<string, string>): Answer {
     if (res.status < 200 || res.status >= 300) throw this.#statusError(res, url, subject);
     return { json: requireJson(res, url), sha256: res.sha256, url };
   }
@@ -397,6 +422,17 @@ function toUtxoOutput(out: EsploraOutput, vout: number): UtxoOutput {
 /** The output's address, or a script id when it has none (p2pk, OP_RETURN, nonstandard; mempool.space sends ""). */
 function addressOf(out: EsploraOutput): string {
   return out.scriptpubkey_address ? out.scriptpubkey_address : scriptId(out.scriptpubkey, out.scriptpubkey_type);
+}
+
+/** A JSON answer with where it came from. */
+interface Answer {
+  json: unknown;
+  sha256: string;
+  url: string;
+}
+
+function outspendsOf({ json, url }: Answer): Outspend[] {
+  return (isEsploraOutspends(json) ? json : parseWire(esploraOutspendsSchema, json, url)).map(toOutspend);
 }
 
 function toOutspend(wire: EsploraOutspend): Outspend {

@@ -49,6 +49,12 @@ export interface UtxoSource extends SourceBase {
   getTransaction(txid: string): Promise<UtxoTransaction>;
   /** One entry per output of `txid`, in vout order. */
   getOutspends(txid: string): Promise<Outspend[]>;
+  /**
+   * `getTransaction` / `getOutspends` answered at once, or undefined when the answer needs a wait (the source's
+   * transport has no `requestNow`). A replay then runs without a promise per request. Optional.
+   */
+  getTransactionNow?(txid: string): UtxoTransaction | undefined;
+  getOutspendsNow?(txid: string): Outspend[] | undefined;
   /** Transactions touching `address`, newest first, paged. */
   getAddressHistory(address: string, cursor?: string): Promise<UtxoHistoryPage>;
 }

@@ -51,6 +51,27 @@ export class UtxoEngine {
     return this.ctx.memo.tx.get(txid, () => this.source.getTransaction(txid));
   }
 
+  /**
+   * The transaction if it is in hand, or if the source can answer at once (a replay: no promise, no task); undefined
+   * while it has to be waited for. A load already under way is waited for, never made twice.
+   */
+  private txNow(txid: string): UtxoTransaction | undefined {
+    const memo = this.ctx.memo.tx;
+    if (memo.has(txid) || this.source.getTransactionNow === undefined) return memo.peek(txid);
+    const tx = this.source.getTransactionNow(txid);
+    if (tx !== undefined) memo.set(txid, tx);
+    return tx;
+  }
+
+  /** `txNow` for a transaction's outspends. */
+  private outspendsNow(txid: string): Outspend[] | undefined {
+    const memo = this.ctx.memo.outspends;
+    if (memo.has(txid) || this.source.getOutspendsNow === undefined) return memo.peek(txid);
+    const spends = this.source.getOutspendsNow(txid);
+    if (spends !== undefined) memo.set(txid, spends);
+    return spends;
+  }
+
   private async seedOutpoint(seed: string): Promise<void> {
     const { txid, vout } = parseOutpoint(seed);
     const tx = await this.tx(txid.toLowerCase());
@@ -140,7 +161,7 @@ export class UtxoEngine {
     if (!out.taint || out.followed || this.ctx.stopFor(address, out.taint, labels)) return undefined;
     out.followed = true;
     const { txid } = out.tx;
-    const spends = this.ctx.memo.outspends.peek(txid);
+    const spends = this.outspendsNow(txid);
     if (spends !== undefined) return this.followSpend(out, spends[out.vout]);
     // Outputs of one transaction share its outspends fetch: the first one waits, the others join its list.
     const waiting = this.awaitingSpends.get(txid);
@@ -161,7 +182,7 @@ export class UtxoEngine {
   private followSpend(out: Out, spend: Outspend | undefined): Promise<void> | undefined {
     out.spend = spend;
     if (!spend?.spent) return undefined;
-    const spender = this.ctx.memo.tx.peek(spend.txid);
+    const spender = this.txNow(spend.txid);
     if (spender === undefined) {
       return this.tx(spend.txid).then((tx) => {
         out.spender = tx;

@@ -101,6 +101,11 @@ export class Memo<T extends NonNullable<unknown>> {
     this.slots.set(key, value);
   }
 
+  /** Whether the key was asked for (its value may still be on the way). */
+  has(key: string): boolean {
+    return this.slots.has(key);
+  }
+
   /** The value if it has arrived. */
   peek(key: string): T | undefined {
     const slot = this.slots.get(key);

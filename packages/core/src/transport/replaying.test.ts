@@ -56,6 +56,15 @@ describe('replaying', () => {
     expect(missing.json).toBeUndefined();
   });
 
+  it('answers at once with requestNow: the same response, or the same FIXTURE_MISSING thrown', async () => {
+    const t = replaying(cassette);
+    expect(t.requestNow!(tx)).toEqual(await t.request(tx));
+    expect(t.requestNow!(rpc)).toEqual(await t.request(rpc));
+    expect(() => t.requestNow!({ method: 'GET', url: 'https://mempool.space/api/tx/none' })).toThrow(
+      expect.objectContaining({ code: 'FIXTURE_MISSING' }),
+    );
+  });
+
   it('matches JSON-RPC calls whatever their id and key order', async () => {
     const res = await replaying(cassette).request({
       ...rpc,

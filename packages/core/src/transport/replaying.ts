@@ -35,23 +35,27 @@ export function replaying(cassette: Cassette, options: ReplayingOptions = {}): T
     }
     return byCanonical;
   };
+  const answer = (request: TransportRequest, signal?: AbortSignal): TransportResponse => {
+    let entry =
+      (request.method === 'GET' && request.body === undefined ? getByUrl.get(request.url) : undefined) ??
+      canonicalIndex().get(canonicalRequest(request, secrets));
+    if (entry === undefined) {
+      const key = requestKey(request, secrets);
+      entry = cassette.get(key);
+      if (entry === undefined) throw missing(request, key, secrets);
+    }
+    if (signal?.aborted) {
+      throw new FundflowError('ABORTED', `${entry.request.method} ${entry.request.url} was aborted`, {
+        details: { method: entry.request.method, url: entry.request.url },
+      });
+    }
+    return responseFromEntry(entry, request.expect);
+  };
   return {
     async request(request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse> {
-      let entry =
-        (request.method === 'GET' && request.body === undefined ? getByUrl.get(request.url) : undefined) ??
-        canonicalIndex().get(canonicalRequest(request, secrets));
-      if (entry === undefined) {
-        const key = requestKey(request, secrets);
-        entry = cassette.get(key);
-        if (entry === undefined) throw missing(request, key, secrets);
-      }
-      if (signal?.aborted) {
-        throw new FundflowError('ABORTED', `${entry.request.method} ${entry.request.url} was aborted`, {
-          details: { method: entry.request.method, url: entry.request.url },
-        });
-      }
-      return responseFromEntry(entry, request.expect);
+      return answer(request, signal);
     },
+    requestNow: (request: TransportRequest) => answer(request),
     stats: () => ({ ...stats }),
   };
 }

@@ -35,6 +35,11 @@ export interface TransportStats {
 
 export interface Transport {
   request(request: TransportRequest, signal?: AbortSignal): Promise<TransportResponse>;
+  /**
+   * The answer at once, for transports that hold every answer already (a replay): the same response or error as
+   * `request`, without a promise. Absent on transports that have to wait.
+   */
+  requestNow?(request: TransportRequest): TransportResponse;
   /** Counters since creation (network transports; wrappers pass through their inner transport's). */
   stats(): TransportStats;
 }
