@@ -70,7 +70,11 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
   }
   for (const s of params.seeds) addresses.add(s);
   const labels: Label[] = [];
-  for (const a of [...addresses].sort()) labels.push(...ctx.knownLabels(a));
+  // No need to visit them in order: dedupeLabels sorts (an address's own labels keep their order).
+  for (const a of addresses) {
+    const known = ctx.knownLabels(a);
+    if (known.length > 0) labels.push(...known);
+  }
   for (const a of params.seeds) {
     if (ctx.knownLabels(a).length === 0) labels.push(...(options.labels?.lookup(source.info.chain, a) ?? []));
   }

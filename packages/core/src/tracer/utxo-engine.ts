@@ -56,20 +56,12 @@ export class UtxoEngine {
    * while it has to be waited for. A load already under way is waited for, never made twice.
    */
   private txNow(txid: string): UtxoTransaction | undefined {
-    const memo = this.ctx.memo.tx;
-    if (memo.has(txid) || this.source.getTransactionNow === undefined) return memo.peek(txid);
-    const tx = this.source.getTransactionNow(txid);
-    if (tx !== undefined) memo.set(txid, tx);
-    return tx;
+    return this.ctx.memo.tx.now(txid, () => this.source.getTransactionNow?.(txid));
   }
 
   /** `txNow` for a transaction's outspends. */
   private outspendsNow(txid: string): Outspend[] | undefined {
-    const memo = this.ctx.memo.outspends;
-    if (memo.has(txid) || this.source.getOutspendsNow === undefined) return memo.peek(txid);
-    const spends = this.source.getOutspendsNow(txid);
-    if (spends !== undefined) memo.set(txid, spends);
-    return spends;
+    return this.ctx.memo.outspends.now(txid, () => this.source.getOutspendsNow?.(txid));
   }
 
   private async seedOutpoint(seed: string): Promise<void> {

@@ -101,9 +101,16 @@ export class Memo<T extends NonNullable<unknown>> {
     this.slots.set(key, value);
   }
 
-  /** Whether the key was asked for (its value may still be on the way). */
-  has(key: string): boolean {
-    return this.slots.has(key);
+  /**
+   * The value in hand; else, when nothing was asked for the key yet, `loadNow()`'s answer (kept). Undefined while a
+   * load is under way (it is never made twice) or when `loadNow` has no answer at once.
+   */
+  now(key: string, loadNow: () => T | undefined): T | undefined {
+    const slot = this.slots.get(key);
+    if (slot !== undefined) return slot instanceof Pending ? undefined : slot;
+    const value = loadNow();
+    if (value !== undefined) this.slots.set(key, value);
+    return value;
   }
 
   /** The value if it has arrived. */
