@@ -67,7 +67,9 @@ export class TraceContext {
   loadedLabels(address: string): Label[] | undefined {
     const known = this.labelMemo.peek(address);
     if (known !== undefined || this.source.getLabels !== undefined) return known;
-    const labels = (this.labels?.lookup(this.source.info.chain, address) ?? []).slice().sort(compareLabels);
+    const found = this.labels?.lookup(this.source.info.chain, address) ?? [];
+    // Most addresses have no label: they share one empty list (a trace looks up every address it reaches).
+    const labels = found.length === 0 ? NO_LABELS : found.slice().sort(compareLabels);
     this.labelMemo.set(address, labels);
     return labels;
   }
@@ -113,6 +115,8 @@ export class TraceContext {
     return followUntil === undefined || time <= followUntil;
   }
 }
+
+const NO_LABELS: Label[] = Object.freeze([]) as unknown as Label[];
 
 export function isOutpoint(seed: string): boolean {
   return /^[0-9a-fA-F]{64}:\d+$/.test(seed);

@@ -42,12 +42,13 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
   const ctx = new TraceContext(source, params, options.labels, options.signal, options.onProgress);
   const results: TraceFile['results'] = {};
   const transfers = new Map<string, Transfer>();
-  const txids = new Set<string>();
+  let txids = new Set<string>();
   for (const policy of params.policies) {
     if (source.model === 'utxo') {
       const run = await new UtxoEngine(ctx, source, policy).run();
       results[policy] = run.result;
-      for (const t of run.txids) txids.add(t);
+      if (txids.size === 0) txids = run.txids;
+      else for (const t of run.txids) txids.add(t);
     } else {
       const run = await new AccountEngine(ctx, source, policy).run();
       results[policy] = run.result;

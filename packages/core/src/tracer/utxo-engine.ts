@@ -39,7 +39,7 @@ export class UtxoEngine {
     this.queue = ctx.newQueue();
   }
 
-  async run(): Promise<{ result: PolicyResult; txids: string[] }> {
+  async run(): Promise<{ result: PolicyResult; txids: Set<string> }> {
     for (const seed of this.ctx.params.seeds) {
       this.queue.spawn(() => (isOutpoint(seed) ? this.seedOutpoint(seed) : this.seedAddress(seed)));
     }
@@ -265,10 +265,10 @@ export class UtxoEngine {
     });
   }
 
-  private txidsUsed(): string[] {
+  private txidsUsed(): Set<string> {
     const ids = new Set<string>(this.processed.keys());
     for (const out of this.outs.values()) if (out.taint) ids.add(out.tx.txid);
-    return [...ids];
+    return ids;
   }
 
   /**
