@@ -220,7 +220,7 @@ async function replay(): Promise<void> {
     megabytes: number;
     transfers: number;
     edges: number;
-    heapGrowth: number;
+    heapAfter: number;
   };
   row(
     'replay: cassette',
@@ -235,7 +235,7 @@ async function replay(): Promise<void> {
     '≥ 50,000/s',
     rate >= 50_000,
   );
-  row('replay: heap growth during the trace', `${(r.heapGrowth / 1e6).toFixed(0)} MB`);
+  row('replay: heap in use after the trace (cassette included)', `${(r.heapAfter / 1e6).toFixed(0)} MB`);
 }
 
 if (only === undefined || only === 'live') await live();
