@@ -34,6 +34,7 @@ import {
   readOutgoing,
   splitExpansions,
 } from '../../apps/viewer/src/expand';
+import type { ViewerTestState } from '../../apps/viewer/src/main';
 import {
   buildViewModel,
   cashOutRows,
@@ -56,40 +57,9 @@ const ATTACKER = 'NBDKT4BSDM3FKHCUGUZU2C5SZWE3N5NGT6DMAMCW';
 const EVIL_LABEL = '<img src=x onerror=alert(1)>';
 const EVIL_MEMO = '<script>window.__pwned=1</script>';
 
-interface State {
-  ready: boolean;
-  error: string | null;
-  trace: string | null;
-  layout: string;
-  filters: {
-    minAmount: string;
-    search: string;
-    from: number | null;
-    to: number | null;
-    asset: string | null;
-    dust: string;
-    hideLabelled: boolean;
-  };
-  timeRange: { min: number; max: number } | null;
-  explorer: string | null;
-  hopFlow: { hop: number; received: string }[];
-  nodes: number;
-  edges: number;
-  seeds: string[];
-  policy: string | null;
-  selected: string | null;
-  visible: { nodes: number; edges: number };
-  searchHits: string[];
-  path: { nodes: string[]; edges: string[]; carried: string } | null;
-}
-
-interface Expanded {
-  nodes: string[];
-  edges: string[];
-  running: boolean;
-  message: string | null;
-  error: boolean;
-}
+/** `window.__fundflow` as the page exposes it, read through JSON (its functions do not come across). */
+type State = ViewerTestState;
+type Expanded = ViewerTestState['expanded'];
 const expanded = (page: Page) =>
   page.evaluate(() => JSON.parse(JSON.stringify(window.__fundflow.expanded)) as Expanded);
 
