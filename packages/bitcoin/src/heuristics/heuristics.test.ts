@@ -2,9 +2,11 @@ import type { UtxoTransaction } from '@fundflow/core';
 import { describe, expect, it } from 'vitest';
 import {
   addressScriptType,
+  annotateUtxo,
   type ChangeContext,
   coinJoinFlag,
   commonInputClusters,
+  DEFAULT_CHANGE_RULES,
   detectChange,
   detectPeelChains,
   explainChange,
@@ -506,5 +508,38 @@ describe('detectPeelChains', () => {
       ],
     );
     expect(detectPeelChains([t, ...chain(2, 'f')])).toEqual([]);
+  });
+});
+
+describe('annotateUtxo', () => {
+  // annotateUtxo runs the default change rules in one pass of its own (the tracer annotates every transaction it
+  // reads); it must give what coinJoinFlag + detectChange with those rules give, on every shape of transaction.
+  function reference(t: UtxoTransaction) {
+    const mixed = coinJoinFlag(t);
+    if (mixed) return { mixed };
+    const change = detectChange(t, { rules: DEFAULT_CHANGE_RULES });
+    return change ? { outputs: [{ vout: change.vout, rule: change.rule, confidence: change.confidence }] } : undefined;
+  }
+
+  it('gives the reference answer on 20,000 seeded random transactions, and each default rule fires', () => {
+    let state = 7;
+    const rand = (n: number) => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+    const addresses = [WPKH, WPKH2, PKH, SH, PKH2, WSH, 'script:op_return:00'];
+    const values = [0, 1, 999, 1000, 5000, 12_345, 100_000, 1_000_000, 5_000_000, 50_000_000];
+    const seen = new Set<string>();
+    for (let n = 0; n < 20_000; n++) {
+      const ins: In[] = Array.from({ length: rand(6) }, () => [addresses[rand(6)]!, values[1 + rand(9)]!]);
+      const outs: Out[] = Array.from({ length: 1 + rand(6) }, () => [addresses[rand(7)]!, values[rand(10)]!]);
+      const t = tx(ins, outs);
+      if (rand(50) === 0 && t.inputs[0]) t.inputs[0].coinbase = true;
+      const got = annotateUtxo(t);
+      expect(got).toEqual(reference(t));
+      for (const o of got?.outputs ?? []) seen.add(o.rule);
+      if (got?.mixed) seen.add('mixed');
+    }
+    expect([...seen].sort()).toEqual(['change:direct', 'change:optimal', 'change:round-value', 'mixed']);
   });
 });

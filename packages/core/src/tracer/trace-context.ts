@@ -24,6 +24,8 @@ export interface TraceProgress {
 export class TraceContext {
   readonly seeds: Set<string>;
   private readonly labelMemo = new Memo<Label[]>();
+  /** Addresses whose look-up found labels: few, against the hundreds of thousands looked up. */
+  private readonly labelled = new Set<string>();
   /** Each source call is made once per trace, whichever policy or branch asks first. */
   readonly memo = {
     tx: new Memo<UtxoTransaction>(),
@@ -56,7 +58,9 @@ export class TraceContext {
     return this.labelMemo.get(address, async () => {
       const fromPacks = this.labels?.lookup(this.source.info.chain, address) ?? [];
       const fromChain = this.source.getLabels ? await this.source.getLabels(address) : [];
-      return [...fromPacks, ...fromChain].sort(compareLabels);
+      const labels = [...fromPacks, ...fromChain].sort(compareLabels);
+      if (labels.length > 0) this.labelled.add(address);
+      return labels;
     });
   }
 
@@ -70,8 +74,14 @@ export class TraceContext {
     const found = this.labels?.lookup(this.source.info.chain, address) ?? [];
     // Most addresses have no label: they share one empty list (a trace looks up every address it reaches).
     const labels = found.length === 0 ? NO_LABELS : found.slice().sort(compareLabels);
+    if (labels.length > 0) this.labelled.add(address);
     this.labelMemo.set(address, labels);
     return labels;
+  }
+
+  /** The addresses whose labels were looked up and found. */
+  labelledAddresses(): ReadonlySet<string> {
+    return this.labelled;
   }
 
   /** Labels already looked up (after a trace: every address that received stolen value). */

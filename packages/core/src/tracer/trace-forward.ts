@@ -16,7 +16,7 @@ import { ENGINE_VERSION } from '../version';
 import { AccountEngine } from './account-engine';
 import { isOutpoint, type LabelLookup, TraceContext, type TraceProgress } from './trace-context';
 import type { PolicyName, TraceParams } from './types';
-import { UtxoEngine } from './utxo-engine';
+import { type UsedTx, UtxoEngine } from './utxo-engine';
 
 export interface TraceForwardOptions {
   source: ChainSource;
@@ -42,13 +42,15 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
   const ctx = new TraceContext(source, params, options.labels, options.signal, options.onProgress);
   const results: TraceFile['results'] = {};
   const transfers = new Map<string, Transfer>();
-  let txids = new Set<string>();
+  const engines: UtxoEngine[] = [];
+  let used: UsedTx[] = [];
   for (const policy of params.policies) {
     if (source.model === 'utxo') {
-      const run = await new UtxoEngine(ctx, source, policy).run();
+      const engine = new UtxoEngine(ctx, source, policy);
+      const run = await engine.run();
+      engines.push(engine);
       results[policy] = run.result;
-      if (txids.size === 0) txids = run.txids;
-      else for (const t of run.txids) txids.add(t);
+      used = engines.length === 1 ? run.used : mergeUsed(used, run.used);
     } else {
       const run = await new AccountEngine(ctx, source, policy).run();
       results[policy] = run.result;
@@ -56,26 +58,31 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
     }
   }
 
-  // The default sort orders strings by UTF-16 code units, as compareStrings does, without a call per comparison.
-  const transactions = [...txids].sort().map((t) => ctx.memo.tx.peek(t)!);
-  const transactionRecords = transactions.map(transactionRecord);
+  const transactionRecords = used.map((u) => transactionRecord(u.tx));
   const transferRecords =
     source.model === 'utxo'
-      ? utxoTransfers(transactions, transactionRecords, results, source.nativeAsset)
+      ? utxoTransfers(
+          used,
+          transactionRecords,
+          (outpoint) => engines.some((e) => e.isTainted(outpoint)),
+          source.nativeAsset,
+        )
       : [...transfers.values()].sort((a, b) => compareStrings(a.id, b.id)).map(transferRecord);
 
-  const addresses = new Set<string>();
-  for (const r of transferRecords) {
-    addresses.add(r.from);
-    addresses.add(r.to);
+  // The labels of the addresses the transfers touch and of the seeds. Only addresses found labelled have any, and they
+  // are few: the transfers are checked against them (no set of every address). No need to visit them in order:
+  // dedupeLabels sorts (an address's own labels keep their order).
+  const labelled = ctx.labelledAddresses();
+  const touched = new Set<string>();
+  if (labelled.size > 0) {
+    for (const r of transferRecords) {
+      if (labelled.has(r.from)) touched.add(r.from);
+      if (labelled.has(r.to)) touched.add(r.to);
+    }
+    for (const s of params.seeds) if (labelled.has(s)) touched.add(s);
   }
-  for (const s of params.seeds) addresses.add(s);
   const labels: Label[] = [];
-  // No need to visit them in order: dedupeLabels sorts (an address's own labels keep their order).
-  for (const a of addresses) {
-    const known = ctx.knownLabels(a);
-    if (known.length > 0) labels.push(...known);
-  }
+  for (const a of touched) labels.push(...ctx.knownLabels(a));
   for (const a of params.seeds) {
     if (ctx.knownLabels(a).length === 0) labels.push(...(options.labels?.lookup(source.info.chain, a) ?? []));
   }
@@ -167,59 +174,83 @@ function transferRecord(t: Transfer): TransferRecord {
 }
 
 /**
- * UTXO outputs that carried stolen value under some policy, as transfers. `from` is the address of the first input
- * that carried stolen value under any policy (all inputs belong to one spender under common-input ownership).
- * `txs` and their `records` are in txid order.
+ * UTXO outputs that carried stolen value under some policy, as transfers in id order. `from` is the address of the
+ * first input that carried stolen value under any policy (all inputs belong to one spender under common-input
+ * ownership). `used` and its `records` are in txid order.
  */
 function utxoTransfers(
-  txs: UtxoTransaction[],
-  records: TransactionRecord[],
-  results: TraceFile['results'],
+  used: readonly UsedTx[],
+  records: readonly TransactionRecord[],
+  tainted: (outpoint: string) => boolean,
   native: Asset,
 ): TransferRecord[] {
-  // The tainted outpoints in id order: each policy's edges are sorted by id already (one policy: nothing to merge).
-  const lists = Object.values(results).map((r) => r?.edges.map((e) => e.transfer) ?? []);
-  const ids = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort();
-  const tainted = new Set(ids);
   const asset = assetId(native);
-  const out: TransferRecord[] = new Array(ids.length);
-  // Outpoint ids are `<64-hex txid>:<vout>`, so id order groups them by txid in txid order: one walk over both lists.
-  let t = 0;
-  let from: string | undefined;
-  for (let k = 0; k < ids.length; k++) {
-    const id = ids[k]!;
-    const txid = id.slice(0, 64);
-    if (txs[t]!.txid !== txid) {
-      while (txs[t]!.txid !== txid) t++;
-      from = undefined;
-    }
-    const tx = txs[t]!;
+  const out: TransferRecord[] = [];
+  for (let t = 0; t < used.length; t++) {
+    const { tx, vouts, ids } = used[t]!;
+    if (vouts.length === 0) continue;
     // The transaction's record already holds the amounts as strings (a bigint → string conversion per output less).
     const record = records[t]!;
-    const vout = Number(id.slice(65));
-    const i = tx.outputs[vout]?.vout === vout ? vout : tx.outputs.findIndex((o) => o.vout === vout);
-    from ??= senderOf(tx, tainted);
-    out[k] = {
-      id,
-      txid: tx.txid,
-      from,
-      to: tx.outputs[i]!.address,
-      asset,
-      amount: record.outputs[i]!.value,
-      time: tx.time,
-      height: tx.height,
-      kind: 'utxo',
-      evidence: record.evidence,
-    };
+    const from = senderOf(tx, tainted);
+    for (let k = 0; k < vouts.length; k++) {
+      const vout = vouts[k]!;
+      const i = tx.outputs[vout]?.vout === vout ? vout : tx.outputs.findIndex((o) => o.vout === vout);
+      out.push({
+        id: ids[k]!,
+        txid: tx.txid,
+        from,
+        to: tx.outputs[i]!.address,
+        asset,
+        amount: record.outputs[i]!.value,
+        time: tx.time,
+        height: tx.height,
+        kind: 'utxo',
+        evidence: record.evidence,
+      });
+    }
+  }
+  // Transactions in txid order give their outpoints in id order when txids have one length (hex txids do).
+  for (let k = 1; k < out.length; k++) {
+    if (out[k - 1]!.id > out[k]!.id) return out.sort((a, b) => compareStrings(a.id, b.id));
   }
   return out;
 }
 
+/**
+ * Two policies' used transactions as one list in txid order; a transaction in both has the union of their outputs.
+ * @example mergeUsed([{ tx: a, vouts: [0], ids: ['a:0'] }], [{ tx: a, vouts: [1], ids: ['a:1'] }])[0].ids // ['a:0', 'a:1']
+ */
+function mergeUsed(a: readonly UsedTx[], b: readonly UsedTx[]): UsedTx[] {
+  const merged: UsedTx[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.tx.txid < y.tx.txid)) {
+      merged.push(x!);
+      i++;
+    } else if (x === undefined || y.tx.txid < x.tx.txid) {
+      merged.push(y);
+      j++;
+    } else {
+      const byId = new Map<string, number>();
+      for (let k = 0; k < x.ids.length; k++) byId.set(x.ids[k]!, x.vouts[k]!);
+      for (let k = 0; k < y.ids.length; k++) byId.set(y.ids[k]!, y.vouts[k]!);
+      const ids = [...byId.keys()].sort(compareStrings);
+      merged.push({ tx: x.tx, ids, vouts: ids.map((id) => byId.get(id)!) });
+      i++;
+      j++;
+    }
+  }
+  return merged;
+}
+
 /** The address of the first input that carried stolen value under any policy, else of the first input with one. */
-function senderOf(tx: UtxoTransaction, tainted: Set<string>): string {
+function senderOf(tx: UtxoTransaction, tainted: (outpoint: string) => boolean): string {
   let firstWithAddress: string | undefined;
   for (const i of tx.inputs) {
-    if (i.outpoint !== undefined && tainted.has(i.outpoint)) return i.address ?? 'unknown';
+    if (i.outpoint !== undefined && tainted(i.outpoint)) return i.address ?? 'unknown';
     if (firstWithAddress === undefined && i.address !== undefined) firstWithAddress = i.address;
   }
   return firstWithAddress ?? (tx.inputs[0]?.coinbase ? 'coinbase' : 'unknown');

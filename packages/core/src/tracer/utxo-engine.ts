@@ -20,8 +20,10 @@ export class UtxoEngine {
   private readonly outs = new Map<string, Out>();
   /** Outputs whose taint is not null. */
   private taintedCount = 0;
-  private readonly processed = new Map<string, { fee: bigint; hop: number; count: number }>();
-  private readonly dirty = new Set<string>();
+  /** Every transaction with a tainted output or marked for processing, by txid: one look-up per transaction. */
+  private readonly states = new Map<string, TxState>();
+  /** Transactions processed at least once. */
+  private processedCount = 0;
   private readonly dirtyHeap = new TxHeap();
   /** Outputs waiting for their transaction's outspends, by txid: one fetch task per transaction, not per output. */
   private readonly awaitingSpends = new Map<string, Out[]>();
@@ -39,12 +41,30 @@ export class UtxoEngine {
     this.queue = ctx.newQueue();
   }
 
-  async run(): Promise<{ result: PolicyResult; txids: Set<string> }> {
+  /**
+   * Runs the policy to its fixpoint. `used`: the transactions the result rests on (processed, or holding a tainted
+   * output) in txid order, each with its tainted outputs in outpoint-id order.
+   */
+  async run(): Promise<{ result: PolicyResult; used: UsedTx[] }> {
     for (const seed of this.ctx.params.seeds) {
       this.queue.spawn(() => (isOutpoint(seed) ? this.seedOutpoint(seed) : this.seedAddress(seed)));
     }
     await this.queue.drain(() => this.report());
-    return { result: this.result(), txids: this.txidsUsed() };
+    return this.result();
+  }
+
+  /** Whether an output holds stolen value under this policy at the end of the run. */
+  isTainted(outpoint: string): boolean {
+    return this.outs.get(outpoint)?.taint != null;
+  }
+
+  private stateOf(tx: UtxoTransaction): TxState {
+    let state = this.states.get(tx.txid);
+    if (state === undefined) {
+      state = { txid: tx.txid, tx, outs: [], processed: 0, fee: 0n, hop: 0, dirty: false };
+      this.states.set(tx.txid, state);
+    }
+    return state;
   }
 
   private tx(txid: string): Promise<UtxoTransaction> {
@@ -69,7 +89,12 @@ export class UtxoEngine {
     const tx = await this.tx(txid.toLowerCase());
     const out = tx.outputs[vout];
     if (!out) throw new FundflowError('NOT_FOUND', `Transaction ${txid} has no output ${vout}`, { details: { seed } });
-    this.setTaint(tx, vout, { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) }, 'seed.outpoint');
+    this.setTaint(
+      this.stateOf(tx),
+      vout,
+      { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) },
+      'seed.outpoint',
+    );
   }
 
   /** All value the seed address sent to other addresses inside the window is the stolen value (hop 1). */
@@ -90,9 +115,11 @@ export class UtxoEngine {
           this.seedStops.push(seedFanOut(address, this.ctx.params.stop.fanOutCap));
           return;
         }
+        let state: TxState | undefined;
         for (const out of tx.outputs) {
           if (out.value === 0n || this.ctx.seeds.has(out.address)) continue;
-          this.setTaint(tx, out.vout, { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) }, 'seed.outflow');
+          state ??= this.stateOf(tx);
+          this.setTaint(state, out.vout, { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) }, 'seed.outflow');
         }
       }
       if (older || !page.next) return;
@@ -100,14 +127,14 @@ export class UtxoEngine {
     }
   }
 
-  private setTaint(tx: UtxoTransaction, vout: number, taint: Taint | null, rule: string): void {
-    const id = outpointId(tx.txid, vout);
+  private setTaint(state: TxState, vout: number, taint: Taint | null, rule: string): void {
+    const id = outpointId(state.txid, vout);
     let out = this.outs.get(id);
     if (out === undefined) {
       if (!taint) return;
       out = {
         id,
-        tx,
+        tx: state.tx,
         vout,
         taint: null,
         rule,
@@ -117,6 +144,7 @@ export class UtxoEngine {
         spender: undefined,
       };
       this.outs.set(id, out);
+      state.outs.push(out);
     } else if (sameTaint(out.taint ?? undefined, taint)) return;
     if (taint && !out.taint) this.taintedCount++;
     else if (!taint && out.taint) this.taintedCount--;
@@ -129,8 +157,9 @@ export class UtxoEngine {
   private consider(out: Out): void {
     if (out.followed) {
       const spender = out.spender;
-      if (spender !== undefined && this.processed.has(spender.txid)) {
-        this.markDirty(spender);
+      const state = spender === undefined ? undefined : this.states.get(spender.txid);
+      if (state !== undefined && state.processed > 0) {
+        this.markDirty(state);
         this.flush();
       }
       return;
@@ -188,7 +217,7 @@ export class UtxoEngine {
 
   private spenderArrived(spender: UtxoTransaction): void {
     if (!this.passes(spender)) return;
-    this.markDirty(spender);
+    this.markDirty(this.stateOf(spender));
     // A flush under way picks it up; otherwise wait for the current burst of answers.
     if (!this.flushing) this.scheduleFlush();
   }
@@ -216,10 +245,10 @@ export class UtxoEngine {
   }
 
   /** Marks a transaction for (re)processing; the heap orders the dirty ones by height, then txid. */
-  private markDirty(tx: UtxoTransaction): void {
-    if (this.dirty.has(tx.txid)) return;
-    this.dirty.add(tx.txid);
-    this.dirtyHeap.push(tx);
+  private markDirty(state: TxState): void {
+    if (state.dirty) return;
+    state.dirty = true;
+    this.dirtyHeap.push(state);
   }
 
   private flush(): void {
@@ -228,7 +257,7 @@ export class UtxoEngine {
     this.flushing = true;
     try {
       for (let next = this.dirtyHeap.pop(); next !== undefined; next = this.dirtyHeap.pop()) {
-        this.dirty.delete(next.txid);
+        next.dirty = false;
         this.process(next);
       }
     } finally {
@@ -236,9 +265,10 @@ export class UtxoEngine {
     }
   }
 
-  private process(tx: UtxoTransaction): void {
-    const count = (this.processed.get(tx.txid)?.count ?? 0) + 1;
-    if (count > MAX_RECOMPUTES_PER_ITEM) throw tooManyRecomputes(tx.txid);
+  private process(state: TxState): void {
+    const { tx } = state;
+    if (state.processed === 0) this.processedCount++;
+    if (++state.processed > MAX_RECOMPUTES_PER_ITEM) throw tooManyRecomputes(tx.txid);
     let hop = Number.POSITIVE_INFINITY;
     const inputs: Piece[] = new Array(tx.inputs.length);
     for (let i = 0; i < tx.inputs.length; i++) {
@@ -251,24 +281,20 @@ export class UtxoEngine {
     const values = new Array<bigint>(tx.outputs.length);
     for (let i = 0; i < tx.outputs.length; i++) values[i] = tx.outputs[i]!.value;
     const split = splitTransaction(this.policy, inputs, values, tx.fee);
-    this.processed.set(tx.txid, { fee: split.fee, hop: Number.isFinite(hop) ? hop : 0, count });
+    state.fee = split.fee;
+    state.hop = Number.isFinite(hop) ? hop : 0;
     const rule = `utxo.spend/${this.policy}`;
-    for (let i = 0; i < tx.outputs.length; i++) this.setTaint(tx, tx.outputs[i]!.vout, split.outputs[i] ?? null, rule);
+    for (let i = 0; i < tx.outputs.length; i++)
+      this.setTaint(state, tx.outputs[i]!.vout, split.outputs[i] ?? null, rule);
   }
 
   private report(): void {
     this.ctx.onProgress?.({
       policy: this.policy,
-      processed: this.processed.size,
+      processed: this.processedCount,
       pending: this.queue.size,
       edges: this.taintedCount,
     });
-  }
-
-  private txidsUsed(): Set<string> {
-    const ids = new Set<string>(this.processed.keys());
-    for (const out of this.outs.values()) if (out.taint) ids.add(out.tx.txid);
-    return ids;
   }
 
   /**
@@ -314,68 +340,104 @@ export class UtxoEngine {
     return a;
   }
 
-  private result(): PolicyResult {
+  private result(): { result: PolicyResult; used: UsedTx[] } {
     const edges: EdgeRecord[] = [];
     const stops: StopRecord[] = [...this.seedStops];
-    const ids: string[] = [];
-    for (const out of this.outs.values()) if (out.taint) ids.push(out.id);
-    // The default sort orders strings by UTF-16 code units, as compareStrings does, and is faster than a comparator.
-    ids.sort();
+    const used: UsedTx[] = [];
+    // Transaction by transaction in txid order, and each one's outputs in id order: the edges come out in outpoint-id
+    // order without sorting (or looking up) every outpoint id, and the fee stops come with their transactions.
+    const states: TxState[] = [];
+    for (const state of this.states.values()) {
+      if (state.processed > 0 || state.outs.some((o) => o.taint !== null)) states.push(state);
+    }
+    states.sort((a, b) => (a.txid < b.txid ? -1 : a.txid > b.txid ? 1 : 0));
     const { fanOutCap } = this.ctx.params.stop;
-    for (const op of ids) {
-      const out = this.outs.get(op)!;
-      const { tx, vout, taint, rule } = out;
-      if (!taint) continue;
-      const address = tx.outputs[vout]!.address;
-      const amount = taint.amount.toString();
-      edges.push(this.edgeRecord(op, amount, taint.hop, rule, tx, vout));
-      const labels = out.labels ?? this.ctx.knownLabels(address);
-      const stop = this.ctx.stopFor(address, taint, labels);
-      if (stop) {
-        const record: StopRecord = { location: op, address, amount, hop: taint.hop, reason: stop.reason };
-        if (stop.label) {
-          record.label = stop.label.name;
-          record.category = stop.label.category;
+    for (const state of states) {
+      const { tx } = state;
+      if (state.processed > 0 && state.fee > 0n) {
+        const { txid } = state;
+        stops.push({ location: txid, address: txid, amount: state.fee.toString(), hop: state.hop + 1, reason: 'fee' });
+      }
+      // Outputs are tainted in vout order as a rule; id order differs from it only around vout 10, 100, …
+      const outs = state.outs;
+      if (!inIdOrder(outs)) outs.sort((a, b) => (a.id < b.id ? -1 : 1));
+      const vouts: number[] = [];
+      const ids: string[] = [];
+      for (const out of outs) {
+        const { id: op, vout, taint, rule } = out;
+        if (!taint) continue;
+        vouts.push(vout);
+        ids.push(op);
+        const address = tx.outputs[vout]!.address;
+        const amount = taint.amount.toString();
+        edges.push(this.edgeRecord(op, amount, taint.hop, rule, tx, vout));
+        const labels = out.labels ?? this.ctx.knownLabels(address);
+        const stop = this.ctx.stopFor(address, taint, labels);
+        if (stop) {
+          const record: StopRecord = { location: op, address, amount, hop: taint.hop, reason: stop.reason };
+          if (stop.label) {
+            record.label = stop.label.name;
+            record.category = stop.label.category;
+          }
+          stops.push(record);
+          continue;
         }
-        stops.push(record);
-        continue;
+        // A followed output knows its spend and spender (no look-ups in the trace-wide maps).
+        const spend = out.followed ? out.spend : this.ctx.memo.outspends.peek(tx.txid)?.[vout];
+        if (!spend?.spent) {
+          stops.push({ location: op, address, amount, hop: taint.hop, reason: 'unspent' });
+          continue;
+        }
+        const spender = out.spender ?? this.ctx.memo.tx.peek(spend.txid)!;
+        if (!this.ctx.inFollowWindow(spender.confirmed ? spender.time : Number.MAX_SAFE_INTEGER)) {
+          stops.push({
+            location: op,
+            address,
+            amount,
+            hop: taint.hop,
+            reason: 'time-window',
+            detail: `spent by ${spender.txid} after the window`,
+          });
+        } else if (spender.outputs.length > fanOutCap) {
+          stops.push({
+            location: op,
+            address,
+            amount,
+            hop: taint.hop,
+            reason: 'fan-out',
+            detail: `spent by ${spender.txid} with ${spender.outputs.length} outputs`,
+          });
+        }
       }
-      // A followed output knows its spend and spender (no look-ups in the trace-wide maps).
-      const spend = out.followed ? out.spend : this.ctx.memo.outspends.peek(tx.txid)?.[vout];
-      if (!spend?.spent) {
-        stops.push({ location: op, address, amount, hop: taint.hop, reason: 'unspent' });
-        continue;
-      }
-      const spender = out.spender ?? this.ctx.memo.tx.peek(spend.txid)!;
-      if (!this.ctx.inFollowWindow(spender.confirmed ? spender.time : Number.MAX_SAFE_INTEGER)) {
-        stops.push({
-          location: op,
-          address,
-          amount,
-          hop: taint.hop,
-          reason: 'time-window',
-          detail: `spent by ${spender.txid} after the window`,
-        });
-      } else if (spender.outputs.length > fanOutCap) {
-        stops.push({
-          location: op,
-          address,
-          amount,
-          hop: taint.hop,
-          reason: 'fan-out',
-          detail: `spent by ${spender.txid} with ${spender.outputs.length} outputs`,
-        });
-      }
+      used.push({ tx, vouts, ids });
     }
-    const feeTxids: string[] = [];
-    for (const [txid, p] of this.processed) if (p.fee > 0n) feeTxids.push(txid);
-    feeTxids.sort(); // code-unit order, as compareStrings
-    for (const txid of feeTxids) {
-      const p = this.processed.get(txid)!;
-      stops.push({ location: txid, address: txid, amount: p.fee.toString(), hop: p.hop + 1, reason: 'fee' });
-    }
-    return summarize(edges, stops);
+    // summarize sorts edges and stops by id and location; they are in that order already when txids have one length.
+    return { result: summarize(edges, stops), used };
   }
+}
+
+/**
+ * A transaction a policy's result rests on, with its outputs that hold stolen value (`vouts`, and their outpoint `ids`
+ * in id order).
+ */
+export interface UsedTx {
+  tx: UtxoTransaction;
+  vouts: number[];
+  ids: string[];
+}
+
+/** What the engine knows of a transaction it reached. */
+interface TxState {
+  txid: string;
+  tx: UtxoTransaction;
+  /** Its outputs that were ever tainted, in the order they were. */
+  outs: Out[];
+  /** How often its inputs' taint was split over its outputs (0: never), the fee that kept and the inputs' lowest hop. */
+  processed: number;
+  fee: bigint;
+  hop: number;
+  /** Waiting in the dirty heap. */
+  dirty: boolean;
 }
 
 /** An output that was tainted at some point, with what the engine knows of it. */
@@ -396,6 +458,16 @@ interface Out {
   spender: UtxoTransaction | undefined;
 }
 
+/** Whether outputs of one transaction are in outpoint-id order: ascending vouts below 10 are. */
+function inIdOrder(outs: readonly Out[]): boolean {
+  for (let k = 1; k < outs.length; k++) {
+    const a = outs[k - 1]!.vout;
+    const b = outs[k]!.vout;
+    if (b >= 10 || b <= a) return false;
+  }
+  return true;
+}
+
 /** Resolves after the promise callbacks already queued have run (setImmediate in Node, a timer in browsers). */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => {
@@ -404,12 +476,12 @@ function nextTurn(): Promise<void> {
   });
 }
 
-function heightKey(tx: UtxoTransaction): number {
+function heightKey({ tx }: TxState): number {
   return tx.confirmed ? tx.height : Number.MAX_SAFE_INTEGER;
 }
 
 /** Transactions before `b` in processing order: lower height first (unconfirmed last), then txid. */
-function before(a: UtxoTransaction, b: UtxoTransaction): boolean {
+function before(a: TxState, b: TxState): boolean {
   const ha = heightKey(a);
   const hb = heightKey(b);
   return ha < hb || (ha === hb && a.txid < b.txid);
@@ -417,9 +489,9 @@ function before(a: UtxoTransaction, b: UtxoTransaction): boolean {
 
 /** A binary min-heap of transactions in processing order (picking the next dirty one was a scan of all of them). */
 class TxHeap {
-  private readonly items: UtxoTransaction[] = [];
+  private readonly items: TxState[] = [];
 
-  push(tx: UtxoTransaction): void {
+  push(tx: TxState): void {
     const items = this.items;
     let i = items.length;
     items.push(tx);
@@ -432,7 +504,7 @@ class TxHeap {
     items[i] = tx;
   }
 
-  pop(): UtxoTransaction | undefined {
+  pop(): TxState | undefined {
     const items = this.items;
     const top = items[0];
     const last = items.pop();
