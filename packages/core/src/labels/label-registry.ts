@@ -13,7 +13,10 @@ const BECH32_ADDRESS = /^(?:bc|tb|bcrt|ltc|tltc|rltc)1[02-9ac-hj-np-z]+$/i;
  * @example labelAddressKey('0xAbC…') === '0xabc…'; labelAddressKey('BC1QXY…') === 'bc1qxy…'
  */
 export function labelAddressKey(address: string): string {
-  return EVM_ADDRESS.test(address) || BECH32_ADDRESS.test(address) ? address.toLowerCase() : address;
+  // Most addresses a trace looks up have nothing to fold (a tracer looks up every address it reaches).
+  const lower = address.toLowerCase();
+  if (lower === address) return address;
+  return EVM_ADDRESS.test(address) || BECH32_ADDRESS.test(address) ? lower : address;
 }
 
 /**
@@ -31,10 +34,6 @@ export function compareLabels(a: Label, b: Label): number {
     compareStrings(a.asOf, b.asOf) ||
     compareStrings(a.address, b.address)
   );
-}
-
-function indexKey(chain: string, address: string): string {
-  return `${chain}\u0000${labelAddressKey(address)}`;
 }
 
 function checkPack(pack: LabelPack): void {
@@ -65,7 +64,8 @@ function checkPack(pack: LabelPack): void {
  */
 export class LabelRegistry {
   readonly #packs = new Map<string, LabelPackInfo>();
-  readonly #byAddress = new Map<string, Label[]>();
+  /** Labels by chain, then by address key (no key string built per look-up). */
+  readonly #byChain = new Map<string, Map<string, Label[]>>();
 
   /**
    * Adds a pack. Adding the same pack again (same name and sha256) does nothing; another pack with a name already
@@ -98,11 +98,16 @@ export class LabelRegistry {
       ]);
       if (seen.has(identity)) continue;
       seen.add(identity);
-      const key = indexKey(label.chain, label.address);
-      const list = this.#byAddress.get(key);
+      const key = labelAddressKey(label.address);
+      let byAddress = this.#byChain.get(label.chain);
+      if (byAddress === undefined) {
+        byAddress = new Map();
+        this.#byChain.set(label.chain, byAddress);
+      }
+      const list = byAddress.get(key);
       const copy = Object.freeze({ ...label });
       if (list) list.push(copy);
-      else this.#byAddress.set(key, [copy]);
+      else byAddress.set(key, [copy]);
     }
   }
 
@@ -112,9 +117,11 @@ export class LabelRegistry {
    * @example registry.lookup('bitcoin', 'BC1Q…') // same as registry.lookup('bitcoin', 'bc1q…')
    */
   lookup(chain: string, address: string): Label[] {
-    const found = [...(this.#byAddress.get(indexKey(chain, address)) ?? [])];
-    if (chain !== '*') found.push(...(this.#byAddress.get(indexKey('*', address)) ?? []));
-    return found.sort(compareLabels).map((label) => ({ ...label }));
+    const key = labelAddressKey(address);
+    const own = this.#byChain.get(chain)?.get(key);
+    const any = chain === '*' ? undefined : this.#byChain.get('*')?.get(key);
+    if (own === undefined && any === undefined) return [];
+    return [...(own ?? []), ...(any ?? [])].sort(compareLabels).map((label) => ({ ...label }));
   }
 
   /**
