@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FundflowError } from '../errors';
 import { sha256Hex } from '../util/hash';
 import { Cassette } from './cassette';
-import { type CassetteEntry, createCassetteEntry } from './cassette-entry';
+import { type CassetteEntry, cassetteEntrySchema, createCassetteEntry, isCassetteEntry } from './cassette-entry';
 import type { TransportResponse } from './types';
 
 function response(body: string, status = 200): TransportResponse {
@@ -141,5 +141,46 @@ describe('Cassette', () => {
       Cassette.parse(cassette.replace('fundflow.cassette/1', 'fundflow.cassette/9'), manifest),
     );
     expect(err.code).toBe('FIXTURE_CORRUPT');
+  });
+});
+
+describe('isCassetteEntry', () => {
+  // verifyCassetteEntry checks entries in place and runs the zod schema only for its message: the two must agree on
+  // every entry, or a corrupt cassette could load (or a good one be refused).
+  const values: unknown[] = [undefined, null, 0, 1.5, 99, 100, 599, 600, '', 'x', 'GET', 'a'.repeat(64), [], {}, true];
+  const fields: (string | [string, string])[] = [
+    'key',
+    'request',
+    ['request', 'method'],
+    ['request', 'url'],
+    ['request', 'body'],
+    'status',
+    'headers',
+    ['headers', 'content-type'],
+    'body',
+    'sha256',
+  ];
+
+  it('agrees with the schema on every entry and every one-field change of it', () => {
+    let checked = 0;
+    let refused = 0;
+    for (const entry of entries()) {
+      const json = JSON.parse(JSON.stringify(entry)) as Record<string, Record<string, unknown>>;
+      expect(isCassetteEntry(json)).toBe(true);
+      for (const field of fields) {
+        for (const value of values) {
+          const copy = structuredClone(json);
+          const [outer, inner] = typeof field === 'string' ? [field, undefined] : field;
+          if (inner === undefined) (copy as Record<string, unknown>)[outer] = value;
+          else if (typeof copy[outer] === 'object' && copy[outer] !== null) copy[outer]![inner] = value;
+          const schema = cassetteEntrySchema.safeParse(copy).success;
+          expect(isCassetteEntry(copy), `${String(field)} = ${JSON.stringify(value)}`).toBe(schema);
+          checked++;
+          if (!schema) refused++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+    expect(refused).toBeGreaterThan(400);
   });
 });
