@@ -34,9 +34,6 @@ export class TraceContext {
     transfers: new Memo<TransferPage>(),
   };
 
-  /** Heuristic annotations per txid (null: none), shared by the policies. */
-  readonly annotations = new Map<string, UtxoAnnotation | null>();
-
   constructor(
     readonly source: ChainSource,
     readonly params: TraceParams,

@@ -30,7 +30,6 @@ export class UtxoEngine {
   private flushing = false;
   private flushScheduled = false;
   private readonly seedStops: StopRecord[] = [];
-  private lastAnnotated: { tx: UtxoTransaction; annotation: UtxoAnnotation | null } | undefined;
   private readonly queue;
 
   constructor(
@@ -61,7 +60,7 @@ export class UtxoEngine {
   private stateOf(tx: UtxoTransaction): TxState {
     let state = this.states.get(tx.txid);
     if (state === undefined) {
-      state = { txid: tx.txid, tx, outs: [], processed: 0, fee: 0n, hop: 0, dirty: false };
+      state = { txid: tx.txid, tx, outs: [], processed: 0, fee: 0n, hop: 0, dirty: false, annotation: undefined };
       this.states.set(tx.txid, state);
     }
     return state;
@@ -283,6 +282,8 @@ export class UtxoEngine {
     const split = splitTransaction(this.policy, inputs, values, tx.fee);
     state.fee = split.fee;
     state.hop = Number.isFinite(hop) ? hop : 0;
+    // While the transaction is at hand (the result would read it again from all over the heap).
+    if (state.annotation === undefined) this.annotate(state);
     const rule = `utxo.spend/${this.policy}`;
     for (let i = 0; i < tx.outputs.length; i++)
       this.setTaint(state, tx.outputs[i]!.vout, split.outputs[i] ?? null, rule);
@@ -306,10 +307,10 @@ export class UtxoEngine {
     amount: string,
     hop: number,
     rule: string,
-    tx: UtxoTransaction,
+    state: TxState,
     vout: number,
   ): EdgeRecord {
-    const a = this.annotation(tx);
+    const a = state.annotation === undefined ? this.annotate(state) : state.annotation;
     let heuristics: EdgeRecord['heuristics'];
     for (const o of a?.outputs ?? []) {
       if (o.vout !== vout) continue;
@@ -327,17 +328,10 @@ export class UtxoEngine {
       : { transfer, amount, hop, rule, confidence: 1, mixed };
   }
 
-  private annotation(tx: UtxoTransaction): UtxoAnnotation | null {
-    if (!this.source.annotate) return null;
-    // The result walks outputs in outpoint order, so a transaction's outputs come one after the other.
-    if (this.lastAnnotated?.tx === tx) return this.lastAnnotated.annotation;
-    let a = this.ctx.annotations.get(tx.txid);
-    if (a === undefined) {
-      a = this.source.annotate(tx) ?? null;
-      this.ctx.annotations.set(tx.txid, a);
-    }
-    this.lastAnnotated = { tx, annotation: a };
-    return a;
+  /** The chain's heuristics for a transaction (null: none), once per transaction. */
+  private annotate(state: TxState): UtxoAnnotation | null {
+    state.annotation = this.source.annotate?.(state.tx) ?? null;
+    return state.annotation;
   }
 
   private result(): { result: PolicyResult; used: UsedTx[] } {
@@ -370,7 +364,7 @@ export class UtxoEngine {
         ids.push(op);
         const address = tx.outputs[vout]!.address;
         const amount = taint.amount.toString();
-        edges.push(this.edgeRecord(op, amount, taint.hop, rule, tx, vout));
+        edges.push(this.edgeRecord(op, amount, taint.hop, rule, state, vout));
         const labels = out.labels ?? this.ctx.knownLabels(address);
         const stop = this.ctx.stopFor(address, taint, labels);
         if (stop) {
@@ -438,6 +432,8 @@ interface TxState {
   hop: number;
   /** Waiting in the dirty heap. */
   dirty: boolean;
+  /** The chain's heuristics for it (null: none), once worked out. */
+  annotation: UtxoAnnotation | null | undefined;
 }
 
 /** An output that was tainted at some point, with what the engine knows of it. */
