@@ -525,6 +525,7 @@ export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): F
     stop: `stop_${p}`,
     taint: `taint_${p}`,
   }));
+  const taintKeys = names.map((k) => k.taint);
   // Default sort: by UTF-16 code units, as compareStrings.
   const sortedKeys = nodes.keys.slice().sort();
   /** Position of each node row in the graph's node order. */
@@ -560,7 +561,7 @@ export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): F
       const t = records[e]!;
       const hop = taint.hop[e]!;
       const tainted = hop >= 0;
-      return new EdgeAttributes(
+      return edgeAttributes(
         t,
         e >= inputFrom ? 'input' : t.kind,
         tainted ? hop : (txHop.get(t.txid) ?? 0),
@@ -568,7 +569,7 @@ export function buildGraph(trace: TraceFile, options: BuildGraphOptions = {}): F
         tainted ? taint.rule[e]! : '',
         tainted ? taint.confidence[e]! : 0,
         drawWeight[e]!,
-        names,
+        taintKeys,
         taint.amounts,
         e,
       );
@@ -602,11 +603,15 @@ interface PolicyNames {
 }
 
 /*
- * Node and edge attribute objects are made by constructors rather than as object literals plus `a[name] = …` for the
- * per-policy keys: V8 then sizes each object for all its properties (slack tracking) and allocates it once, where a
- * literal gets a second allocation per object for the keys added after it, which counts at a million edges (time in
- * the allocator and the garbage collector). The constructors' `prototype` is `Object.prototype`, so the objects are
- * plain objects to every reader: the same prototype, keys, order and values as the literals they replace.
+ * Each attribute object is allocated once, sized for all its keys, and is a plain object (prototype
+ * `Object.prototype`) with the keys, order and values of FlowNodeAttributes / FlowEdgeAttributes:
+ * - Node attributes are made by a constructor: V8 sizes its objects for all their properties (slack tracking), where a
+ *   literal plus `a[name] = …` for the per-policy keys would allocate a second store per object.
+ * - Edge attributes are made by object literals, one per number of policies, with the per-policy keys as computed
+ *   names (`[k[0]]: …`), which V8 also sizes for. A literal is an "allocation site" V8 watches: seeing that nearly all
+ *   its objects survive, it allocates them in the old generation directly (pretenuring), so the young-generation
+ *   collections stop copying a million attribute objects (a constructor's objects are never pretenured). For nodes
+ *   (six computed keys per policy, fewer objects) the literal measured slower than the constructor.
  */
 
 /** The attributes of node row `id` (see FlowNodeAttributes). Call with `new`. */
@@ -642,9 +647,8 @@ const NodeAttributes = function (this: Record<string, unknown>, nodes: NodeTable
 ) => FlowNodeAttributes;
 NodeAttributes.prototype = Object.prototype;
 
-/** The attributes of edge row `e` (see FlowEdgeAttributes). Call with `new`. */
-function edgeAttributesFields(
-  this: Record<string, unknown>,
+/** The attributes of edge row `e` (see FlowEdgeAttributes); `k`: the `taint_<policy>` keys, in policy order. */
+function edgeAttributes(
   t: TransferRecord,
   kind: string,
   hop: number,
@@ -652,30 +656,55 @@ function edgeAttributesFields(
   rule: string,
   confidence: number,
   drawWeight: number,
-  names: PolicyNames[],
+  k: string[],
   amounts: (string | undefined)[][],
   e: number,
-) {
-  this.transfer = t.id;
-  this.txid = t.txid;
-  this.asset = t.asset;
-  this.kind = kind;
-  this.amount = t.amount;
-  this.time = t.time;
-  this.height = t.height;
-  this.hop = hop;
-  this.tainted = tainted;
-  this.rule = rule;
-  this.confidence = confidence;
-  this.evidence = t.evidence.join(' ');
-  this.memo = t.memo ?? '';
-  this.drawWeight = drawWeight;
-  for (let i = 0; i < names.length; i++) this[names[i]!.taint] = amounts[i]![e] ?? '0';
+): FlowEdgeAttributes {
+  const transfer = t.id;
+  const txid = t.txid;
+  const asset = t.asset;
+  const amount = t.amount;
+  const time = t.time;
+  const height = t.height;
+  const evidence = t.evidence.join(' ');
+  const memo = t.memo ?? '';
+  // biome-ignore format: the keys on one line, as in FlowEdgeAttributes
+  switch (k.length) {
+    case 0:
+      return { transfer, txid, asset, kind, amount, time, height, hop, tainted, rule, confidence, evidence, memo, drawWeight };
+    case 1:
+      return { transfer, txid, asset, kind, amount, time, height, hop, tainted, rule, confidence, evidence, memo, drawWeight,
+        [k[0]!]: amounts[0]![e] ?? '0',
+      };
+    case 2:
+      return { transfer, txid, asset, kind, amount, time, height, hop, tainted, rule, confidence, evidence, memo, drawWeight,
+        [k[0]!]: amounts[0]![e] ?? '0', [k[1]!]: amounts[1]![e] ?? '0',
+      };
+    case 3:
+      return { transfer, txid, asset, kind, amount, time, height, hop, tainted, rule, confidence, evidence, memo, drawWeight,
+        [k[0]!]: amounts[0]![e] ?? '0', [k[1]!]: amounts[1]![e] ?? '0', [k[2]!]: amounts[2]![e] ?? '0',
+      };
+  }
+  // More policies than there are (a trace that lists one twice): the same object, its per-policy keys added one by one.
+  const a: Record<string, unknown> = {
+    transfer,
+    txid,
+    asset,
+    kind,
+    amount,
+    time,
+    height,
+    hop,
+    tainted,
+    rule,
+    confidence,
+    evidence,
+    memo,
+    drawWeight,
+  };
+  for (let i = 0; i < k.length; i++) a[k[i]!] = amounts[i]![e] ?? '0';
+  return a as FlowEdgeAttributes;
 }
-edgeAttributesFields.prototype = Object.prototype;
-const EdgeAttributes = edgeAttributesFields as unknown as new (
-  ...args: Parameters<typeof edgeAttributesFields>
-) => FlowEdgeAttributes;
 
 function betterLabel(a: LabelRecord, b: LabelRecord): boolean {
   const ra = CATEGORY_RANK.indexOf(a.category);
