@@ -1,5 +1,5 @@
 import { FundflowError } from '../errors';
-import type { ChainSource, TransferPage, UtxoAnnotation, UtxoHistoryPage } from '../source';
+import type { ChainSource, TransferPage, UtxoHistoryPage } from '../source';
 import { compareStrings, type Label, type Outspend, type UtxoTransaction } from '../types';
 import type { Taint } from './taint';
 import type { PolicyName, StopReason, TraceParams } from './types';

@@ -86,14 +86,11 @@ export class UtxoEngine {
   private async seedOutpoint(seed: string): Promise<void> {
     const { txid, vout } = parseOutpoint(seed);
     const tx = await this.tx(txid.toLowerCase());
-    const out = tx.outputs[vout];
+    const index = tx.outputs[vout]?.vout === vout ? vout : tx.outputs.findIndex((o) => o.vout === vout);
+    const out = tx.outputs[index];
     if (!out) throw new FundflowError('NOT_FOUND', `Transaction ${txid} has no output ${vout}`, { details: { seed } });
-    this.setTaint(
-      this.stateOf(tx),
-      vout,
-      { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) },
-      'seed.outpoint',
-    );
+    const taint = { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) };
+    this.setTaint(this.stateOf(tx), index, taint, 'seed.outpoint');
   }
 
   /** All value the seed address sent to other addresses inside the window is the stolen value (hop 1). */
@@ -115,10 +112,11 @@ export class UtxoEngine {
           return;
         }
         let state: TxState | undefined;
-        for (const out of tx.outputs) {
+        for (let i = 0; i < tx.outputs.length; i++) {
+          const out = tx.outputs[i]!;
           if (out.value === 0n || this.ctx.seeds.has(out.address)) continue;
           state ??= this.stateOf(tx);
-          this.setTaint(state, out.vout, { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) }, 'seed.outflow');
+          this.setTaint(state, i, { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) }, 'seed.outflow');
         }
       }
       if (older || !page.next) return;
@@ -126,11 +124,13 @@ export class UtxoEngine {
     }
   }
 
-  private setTaint(state: TxState, vout: number, taint: Taint | null, rule: string): void {
-    const id = outpointId(state.txid, vout);
-    let out = this.outs.get(id);
+  /** Sets the taint of output `index` (its position in the transaction's outputs). */
+  private setTaint(state: TxState, index: number, taint: Taint | null, rule: string): void {
+    let out = state.outs[index];
     if (out === undefined) {
       if (!taint) return;
+      const { vout } = state.tx.outputs[index]!;
+      const id = outpointId(state.txid, vout);
       out = {
         id,
         tx: state.tx,
@@ -143,7 +143,7 @@ export class UtxoEngine {
         spender: undefined,
       };
       this.outs.set(id, out);
-      state.outs.push(out);
+      state.outs[index] = out;
     } else if (sameTaint(out.taint ?? undefined, taint)) return;
     if (taint && !out.taint) this.taintedCount++;
     else if (!taint && out.taint) this.taintedCount--;
@@ -285,8 +285,7 @@ export class UtxoEngine {
     // While the transaction is at hand (the result would read it again from all over the heap).
     if (state.annotation === undefined) this.annotate(state);
     const rule = `utxo.spend/${this.policy}`;
-    for (let i = 0; i < tx.outputs.length; i++)
-      this.setTaint(state, tx.outputs[i]!.vout, split.outputs[i] ?? null, rule);
+    for (let i = 0; i < tx.outputs.length; i++) this.setTaint(state, i, split.outputs[i] ?? null, rule);
   }
 
   private report(): void {
@@ -342,7 +341,7 @@ export class UtxoEngine {
     // order without sorting (or looking up) every outpoint id, and the fee stops come with their transactions.
     const states: TxState[] = [];
     for (const state of this.states.values()) {
-      if (state.processed > 0 || state.outs.some((o) => o.taint !== null)) states.push(state);
+      if (state.processed > 0 || state.outs.some((o) => o !== undefined && o.taint !== null)) states.push(state);
     }
     states.sort((a, b) => (a.txid < b.txid ? -1 : a.txid > b.txid ? 1 : 0));
     const { fanOutCap } = this.ctx.params.stop;
@@ -352,14 +351,14 @@ export class UtxoEngine {
         const { txid } = state;
         stops.push({ location: txid, address: txid, amount: state.fee.toString(), hop: state.hop + 1, reason: 'fee' });
       }
-      // Outputs are tainted in vout order as a rule; id order differs from it only around vout 10, 100, …
-      const outs = state.outs;
+      // Outputs in vout order; id order differs from it only around vout 10, 100, …
+      const outs: TaintedOut[] = [];
+      for (const out of state.outs) if (out?.taint) outs.push(out as TaintedOut);
       if (!inIdOrder(outs)) outs.sort((a, b) => (a.id < b.id ? -1 : 1));
       const vouts: number[] = [];
       const ids: string[] = [];
       for (const out of outs) {
         const { id: op, vout, taint, rule } = out;
-        if (!taint) continue;
         vouts.push(vout);
         ids.push(op);
         const address = tx.outputs[vout]!.address;
@@ -424,8 +423,8 @@ export interface UsedTx {
 interface TxState {
   txid: string;
   tx: UtxoTransaction;
-  /** Its outputs that were ever tainted, in the order they were. */
-  outs: Out[];
+  /** Its outputs that were ever tainted, by position in its outputs (one look-up per output, no id string). */
+  outs: (Out | undefined)[];
   /** How often its inputs' taint was split over its outputs (0: never), the fee that kept and the inputs' lowest hop. */
   processed: number;
   fee: bigint;
@@ -453,6 +452,8 @@ interface Out {
   spend: Outspend | undefined;
   spender: UtxoTransaction | undefined;
 }
+
+type TaintedOut = Out & { taint: Taint };
 
 /** Whether outputs of one transaction are in outpoint-id order: ascending vouts below 10 are. */
 function inIdOrder(outs: readonly Out[]): boolean {
