@@ -22,12 +22,28 @@ describe('splitTransaction (UTXO)', () => {
   it('fifo: stolen input first → the first output takes all 5', () => {
     const r = splitTransaction('fifo', [stolenA, cleanB], [6n, 3n], 1n);
     expect(r.outputs[0]?.amount).toBe(5n);
-    expect(r.outputs[0]?.runs).toEqual([
-      { length: 5n, hop: 2 },
-      { length: 1n, hop: null },
-    ]);
+    // The stolen units sit in one run at the front (5 stolen, then 1 clean): the taint keeps no runs for that.
+    expect(r.outputs[0]?.runs).toBeUndefined();
     expect(r.outputs[1]).toBeNull();
     expect(r.fee).toBe(0n);
+  });
+
+  it('fifo: a taint without runs splits as its runs (stolen units first, the rest clean) do', () => {
+    const runs = [
+      { length: 5n, hop: 2 },
+      { length: 1n, hop: null },
+    ];
+    for (const outputs of [[6n], [2n, 4n], [5n, 1n], [1n, 5n], [3n, 2n, 1n]]) {
+      const without = splitTransaction('fifo', [{ value: 6n, taint: { amount: 5n, hop: 2 } }], outputs, 0n);
+      const withRuns = splitTransaction('fifo', [{ value: 6n, taint: { amount: 5n, hop: 2, runs } }], outputs, 0n);
+      expect(without).toEqual(withRuns);
+    }
+    // Stolen units behind clean ones keep their positions.
+    const behind = splitTransaction('fifo', [cleanB, stolenA], [6n, 3n], 1n);
+    expect(behind.outputs[0]?.runs).toEqual([
+      { length: 5n, hop: null },
+      { length: 1n, hop: 2 },
+    ]);
   });
 
   it('fifo: clean input first → 1 to the first output, 3 to the second, 1 to the fee', () => {

@@ -11,7 +11,10 @@ export interface Taint {
   amount: bigint;
   /** Hops from the theft of the value this taint came from (the theft is hop 1). */
   hop: number;
-  /** FIFO only: runs covering the whole value, in order. */
+  /**
+   * FIFO only: runs covering the whole value, in order. Absent when the stolen units sit in one run at the front of
+   * the value (the rest clean), as most do: `runsOf` rebuilds those runs when they are needed.
+   */
   runs?: Run[];
 }
 
@@ -122,6 +125,9 @@ function taintOfOwnRuns(runs: Run[], hopOffset: number): Taint | null {
   }
   if (amount === 0n) return null;
   const newHop = hop + hopOffset;
+  // All stolen units in the first run: the runs say no more than amount and hop do (an array and a run fewer to keep
+  // per output, in a trace that keeps hundreds of thousands).
+  if (runs[0]!.hop !== null && runs[0]!.length === amount) return { amount, hop: newHop };
   for (const r of runs) if (r.hop !== null) r.hop = newHop;
   return { amount, hop: newHop, runs };
 }

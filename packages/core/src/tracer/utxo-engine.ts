@@ -3,7 +3,7 @@ import type { UtxoAnnotation, UtxoSource } from '../source';
 import type { EdgeRecord, PolicyResult, StopRecord } from '../trace-file/schema';
 import { type Label, type Outspend, outpointId, parseOutpoint, type UtxoTransaction } from '../types';
 import { summarize } from './summary';
-import { type Piece, splitTransaction, stolenRuns, type Taint } from './taint';
+import { type Piece, splitTransaction, type Taint } from './taint';
 import { isOutpoint, MAX_RECOMPUTES_PER_ITEM, sameTaint, type TraceContext, tooManyRecomputes } from './trace-context';
 import type { PolicyName } from './types';
 
@@ -89,7 +89,7 @@ export class UtxoEngine {
     const index = tx.outputs[vout]?.vout === vout ? vout : tx.outputs.findIndex((o) => o.vout === vout);
     const out = tx.outputs[index];
     if (!out) throw new FundflowError('NOT_FOUND', `Transaction ${txid} has no output ${vout}`, { details: { seed } });
-    const taint = { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) };
+    const taint = { amount: out.value, hop: 1 };
     this.setTaint(this.stateOf(tx), index, taint, 'seed.outpoint');
   }
 
@@ -116,7 +116,7 @@ export class UtxoEngine {
           const out = tx.outputs[i]!;
           if (out.value === 0n || this.ctx.seeds.has(out.address)) continue;
           state ??= this.stateOf(tx);
-          this.setTaint(state, i, { amount: out.value, hop: 1, runs: stolenRuns(out.value, 1) }, 'seed.outflow');
+          this.setTaint(state, i, { amount: out.value, hop: 1 }, 'seed.outflow');
         }
       }
       if (older || !page.next) return;
