@@ -312,7 +312,8 @@ export class EsploraSource implements UtxoSource {
   }
 
   #requestOf(path: string, immutable: boolean): TransportRequest {
-    const request: TransportRequest = { method: 'GET', url: this.#base + path, expect: 'json' };
+    // One flat string (a joined array), not a rope: the transport looks answers up by URL (see outpointId in core).
+    const request: TransportRequest = { method: 'GET', url: [this.#base, path].join(''), expect: 'json' };
     if (immutable) request.immutable = true;
     if (this.#headers) request.headers = { ...this.#headers };
     return request;
