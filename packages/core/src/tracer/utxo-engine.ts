@@ -31,6 +31,8 @@ export class UtxoEngine {
   private flushScheduled = false;
   private readonly seedStops: StopRecord[] = [];
   private readonly queue;
+  /** The rule of taint passed on by a spend (one string for the trace, not one per transaction). */
+  private readonly spendRule: string;
 
   constructor(
     private readonly ctx: TraceContext,
@@ -38,6 +40,7 @@ export class UtxoEngine {
     private readonly policy: PolicyName,
   ) {
     this.queue = ctx.newQueue();
+    this.spendRule = `utxo.spend/${policy}`;
   }
 
   /**
@@ -284,8 +287,12 @@ export class UtxoEngine {
     state.hop = Number.isFinite(hop) ? hop : 0;
     // While the transaction is at hand (the result would read it again from all over the heap).
     if (state.annotation === undefined) this.annotate(state);
-    const rule = `utxo.spend/${this.policy}`;
-    for (let i = 0; i < tx.outputs.length; i++) this.setTaint(state, i, split.outputs[i] ?? null, rule);
+    for (let i = 0; i < tx.outputs.length; i++) {
+      const taint = split.outputs[i] ?? null;
+      // A wholly tainted output's amount is its value: keep the output's bigint, let the computed one go.
+      if (taint !== null && taint.amount === values[i]) taint.amount = values[i]!;
+      this.setTaint(state, i, taint, this.spendRule);
+    }
   }
 
   private report(): void {
