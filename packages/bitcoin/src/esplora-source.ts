@@ -148,7 +148,11 @@ export class EsploraSource implements UtxoSource {
         details: { url, txid: id, got: wire.txid },
       });
     }
-    return toUtxoTransaction(wire, sha256, url);
+    const tx = toUtxoTransaction(wire, sha256, url);
+    // The txid asked for (equal to the answer's, checked above) rather than the copy parsed from the body: the one
+    // asked for is the outspend's string already, and a trace keeps every transaction it read.
+    tx.txid = id;
+    return tx;
   }
 
   /**
