@@ -185,7 +185,10 @@ function utxoTransfers(
   native: Asset,
 ): TransferRecord[] {
   const asset = assetId(native);
-  const out: TransferRecord[] = [];
+  let count = 0;
+  for (const u of used) count += u.vouts.length;
+  const out: TransferRecord[] = new Array(count);
+  let n = 0;
   for (let t = 0; t < used.length; t++) {
     const { tx, vouts, ids } = used[t]!;
     if (vouts.length === 0) continue;
@@ -195,7 +198,7 @@ function utxoTransfers(
     for (let k = 0; k < vouts.length; k++) {
       const vout = vouts[k]!;
       const i = tx.outputs[vout]?.vout === vout ? vout : tx.outputs.findIndex((o) => o.vout === vout);
-      out.push({
+      out[n++] = {
         id: ids[k]!,
         txid: tx.txid,
         from,
@@ -206,7 +209,7 @@ function utxoTransfers(
         height: tx.height,
         kind: 'utxo',
         evidence: record.evidence,
-      });
+      };
     }
   }
   // Transactions in txid order give their outpoints in id order when txids have one length (hex txids do).
@@ -266,10 +269,17 @@ function transactionRecord(tx: UtxoTransaction): TransactionRecord {
   const inputs: TransactionRecord['inputs'] = new Array(tx.inputs.length);
   for (let k = 0; k < tx.inputs.length; k++) {
     const i = tx.inputs[k]!;
-    const input: TransactionRecord['inputs'][number] = { value: i.value.toString(), coinbase: i.coinbase };
-    if (i.outpoint !== undefined) input.outpoint = i.outpoint;
-    if (i.address !== undefined) input.address = i.address;
-    inputs[k] = input;
+    const value = i.value.toString();
+    const { coinbase, outpoint, address } = i;
+    // One literal with every field in the common case: fields added after a literal go to a property array of their
+    // own (the trace file's key order is canonical, so the order here does not matter).
+    if (outpoint !== undefined && address !== undefined) inputs[k] = { value, coinbase, outpoint, address };
+    else {
+      const input: TransactionRecord['inputs'][number] = { value, coinbase };
+      if (outpoint !== undefined) input.outpoint = outpoint;
+      if (address !== undefined) input.address = address;
+      inputs[k] = input;
+    }
   }
   const outputs: TransactionRecord['outputs'] = new Array(tx.outputs.length);
   for (let k = 0; k < tx.outputs.length; k++) {

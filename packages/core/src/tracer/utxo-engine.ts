@@ -374,12 +374,13 @@ export class UtxoEngine {
         const labels = out.labels ?? this.ctx.knownLabels(address);
         const stop = this.ctx.stopFor(address, taint, labels);
         if (stop) {
-          const record: StopRecord = { location: op, address, amount, hop: taint.hop, reason: stop.reason };
-          if (stop.label) {
-            record.label = stop.label.name;
-            record.category = stop.label.category;
-          }
-          stops.push(record);
+          const { reason, label } = stop;
+          const hop = taint.hop;
+          stops.push(
+            label
+              ? { location: op, address, amount, hop, reason, label: label.name, category: label.category }
+              : { location: op, address, amount, hop, reason },
+          );
           continue;
         }
         // A followed output knows its spend and spender (no look-ups in the trace-wide maps).
