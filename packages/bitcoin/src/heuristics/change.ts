@@ -1,5 +1,5 @@
 import type { UtxoOutput, UtxoTransaction } from '@fundflow/core';
-import { coinJoinFlag } from './coinjoin';
+import { type CoinJoinFlag, coinJoinFlag } from './coinjoin';
 import { addressScriptType } from './script-type';
 
 /**
@@ -73,17 +73,14 @@ export function detectChange(tx: UtxoTransaction, context: ChangeContext = {}): 
 
 /** `detectChange` with its reasoning: every rule's candidates and why there is no guess. */
 export function explainChange(tx: UtxoTransaction, context: ChangeContext = {}): ChangeExplanation {
-  if (tx.inputs.length === 0 || tx.inputs.some((i) => i.coinbase))
-    return { guess: undefined, candidates: [], reason: 'coinbase' };
-  if (coinJoinFlag(tx) !== undefined) return { guess: undefined, candidates: [], reason: 'coinjoin' };
-  const outs = tx.outputs.filter((o) => o.hasAddress && o.value > 0n);
-  if (outs.length < 2) return { guess: undefined, candidates: [], reason: 'too-few-outputs' };
-
+  const paying = payingOutputs(tx, coinJoinFlag(tx));
+  if (typeof paying === 'string') return { guess: undefined, candidates: [], reason: paying };
+  const facts = new RuleFacts(tx, context);
   const candidates: ChangeCandidate[] = [];
-  for (const { rule } of CHANGE_RULES) {
-    // Only the rules asked for run (the tracer annotates every transaction it reads).
-    if (context.rules !== undefined && !context.rules.includes(rule)) continue;
-    const q = qualifyingOutputs(rule, tx, outs, context);
+  for (const { rule } of activeRules(context)) {
+    const test = RULE_TESTS[rule];
+    let q = paying.filter((o) => test.qualifies(o, facts));
+    if (test.allSayNothing && q.length === paying.length) q = [];
     if (q.length > 0) candidates.push({ rule, vouts: q.map((o) => o.vout) });
   }
   const applicable = candidates.filter((c) => c.vouts.length === 1);
@@ -97,73 +94,120 @@ export function explainChange(tx: UtxoTransaction, context: ChangeContext = {}):
   };
 }
 
-/** The paying outputs that qualify under one rule. */
-function qualifyingOutputs(
-  rule: ChangeRuleName,
+/**
+ * `detectChange`'s answer without its candidate lists: each rule counts its qualifying outputs in one pass and no
+ * array is built (the tracer asks for every transaction it reads). `coinJoin`: the transaction's CoinJoin flag when
+ * the caller has it already (null: none), else worked out here.
+ * @example pickChange(tx, { rules: DEFAULT_CHANGE_RULES }) // { vout: 1, rule: 'change:round-value', confidence: 0.6 }
+ */
+export function pickChange(
   tx: UtxoTransaction,
-  outs: UtxoOutput[],
-  context: ChangeContext,
-): UtxoOutput[] {
-  switch (rule) {
-    case 'change:direct':
-      return directChange(tx, outs);
-    case 'change:script-type':
-      return scriptTypeMatch(tx, outs);
-    case 'change:optimal':
-      return optimalChange(tx, outs);
-    case 'change:round-value':
-      return roundValue(outs);
-    case 'change:fresh-address':
-      return freshAddress(tx, outs, context);
+  context: ChangeContext = {},
+  coinJoin: CoinJoinFlag | null = coinJoinFlag(tx) ?? null,
+): Pick<ChangeGuess, 'vout' | 'rule' | 'confidence'> | undefined {
+  const paying = payingOutputs(tx, coinJoin ?? undefined);
+  if (typeof paying === 'string') return undefined;
+  const facts = new RuleFacts(tx, context);
+  let picked: { vout: number; rule: (typeof CHANGE_RULES)[number] } | undefined;
+  for (const rule of activeRules(context)) {
+    const test = RULE_TESTS[rule.rule];
+    let count = 0;
+    let vout = -1;
+    for (const o of paying) {
+      if (!test.qualifies(o, facts)) continue;
+      count++;
+      vout = o.vout;
+    }
+    if (count !== 1 || (test.allSayNothing && count === paying.length)) continue;
+    if (picked === undefined) picked = { vout, rule };
+    else if (picked.vout !== vout) return undefined;
+  }
+  return picked && { vout: picked.vout, rule: picked.rule.rule, confidence: picked.rule.confidence };
+}
+
+/** The outputs that can pay someone (an address, value > 0), or why the transaction has no change. */
+function payingOutputs(
+  tx: UtxoTransaction,
+  coinJoin: CoinJoinFlag | undefined,
+): UtxoOutput[] | 'coinbase' | 'coinjoin' | 'too-few-outputs' {
+  if (tx.inputs.length === 0 || tx.inputs.some((i) => i.coinbase)) return 'coinbase';
+  if (coinJoin !== undefined) return 'coinjoin';
+  const outs = tx.outputs.filter((o) => o.hasAddress && o.value > 0n);
+  return outs.length < 2 ? 'too-few-outputs' : outs;
+}
+
+/** The rules asked for, in CHANGE_RULES order (only they run). */
+function activeRules(context: ChangeContext): readonly (typeof CHANGE_RULES)[number][] {
+  const { rules } = context;
+  return rules === undefined ? CHANGE_RULES : CHANGE_RULES.filter((r) => rules.includes(r.rule));
+}
+
+/** What the rules look at, worked out once per transaction and only when a rule asks. */
+class RuleFacts {
+  #mine: ((address: string) => boolean) | undefined;
+  #smallest: bigint | undefined;
+  #inputType: string | undefined | null = null;
+
+  constructor(
+    readonly tx: UtxoTransaction,
+    readonly context: ChangeContext,
+  ) {}
+
+  /** Whether an input spends from `address` (a scan: transactions have few inputs; a set above a few dozen). */
+  spendsFrom(address: string): boolean {
+    if (this.#mine === undefined) {
+      const { inputs } = this.tx;
+      if (inputs.length > 32) {
+        const mine = new Set<string | undefined>(inputs.map((i) => i.address));
+        this.#mine = (a) => mine.has(a);
+      } else this.#mine = (a) => inputs.some((i) => i.address === a);
+    }
+    return this.#mine(address);
+  }
+
+  /** The smallest input value. */
+  get smallest(): bigint {
+    if (this.#smallest === undefined) {
+      let smallest = this.tx.inputs[0]!.value;
+      for (const i of this.tx.inputs) if (i.value < smallest) smallest = i.value;
+      this.#smallest = smallest;
+    }
+    return this.#smallest;
+  }
+
+  /** The inputs' script type, when every input's address tells it and they all agree. */
+  get inputType(): string | undefined {
+    if (this.#inputType === null) {
+      const types = new Set(
+        this.tx.inputs.map((i) => (i.address === undefined ? undefined : addressScriptType(i.address))),
+      );
+      this.#inputType = types.size === 1 ? [...types][0] : undefined;
+    }
+    return this.#inputType;
   }
 }
 
-/** Whether an input spends from `address` (a scan: transactions have few inputs; a set above a few dozen). */
-function inputAddressTest(tx: UtxoTransaction): (address: string) => boolean {
-  if (tx.inputs.length > 32) {
-    const mine = new Set<string | undefined>(tx.inputs.map((i) => i.address));
-    return (address) => mine.has(address);
-  }
-  return (address) => tx.inputs.some((i) => i.address === address);
-}
-
-function directChange(tx: UtxoTransaction, outs: UtxoOutput[]): UtxoOutput[] {
-  const mine = inputAddressTest(tx);
-  return outs.filter((o) => mine(o.address));
-}
-
-// The inputs' script type, when every input's address tells it and they all agree.
-function scriptTypeMatch(tx: UtxoTransaction, outs: UtxoOutput[]): UtxoOutput[] {
-  const types = new Set<string | undefined>(
-    tx.inputs.map((i) => (i.address === undefined ? undefined : addressScriptType(i.address))),
-  );
-  if (types.size !== 1) return [];
-  const [type] = types;
-  if (type === undefined) return [];
-  const matching = outs.filter((o) => o.scriptType === type);
-  // Every output matching says nothing, as does none.
-  return matching.length === outs.length ? [] : matching;
-}
-
-function optimalChange(tx: UtxoTransaction, outs: UtxoOutput[]): UtxoOutput[] {
-  let smallest: bigint | undefined;
-  for (const i of tx.inputs) if (smallest === undefined || i.value < smallest) smallest = i.value;
-  if (smallest === undefined) return [];
-  const below = outs.filter((o) => o.value < smallest);
-  // With one input every output is smaller than it: the rule says nothing.
-  return below.length === outs.length ? [] : below;
-}
-
-function roundValue(outs: UtxoOutput[]): UtxoOutput[] {
-  const odd = outs.filter((o) => o.value % ROUND_UNIT !== 0n);
-  return odd.length === outs.length ? [] : odd;
-}
-
-function freshAddress(tx: UtxoTransaction, outs: UtxoOutput[], context: ChangeContext): UtxoOutput[] {
-  const seen = context.addressSeenBefore;
-  if (seen === undefined) return [];
-  const mine = inputAddressTest(tx);
-  const height = tx.height < 0 ? Number.MAX_SAFE_INTEGER : tx.height;
-  const fresh = outs.filter((o) => !mine(o.address) && !seen(o.address, height));
-  return fresh.length === outs.length ? [] : fresh;
-}
+/**
+ * Each rule once: whether a paying output qualifies, and whether every paying output qualifying says nothing (it
+ * tells change from payment only when some output does not qualify).
+ */
+const RULE_TESTS: Record<
+  ChangeRuleName,
+  { qualifies(o: UtxoOutput, facts: RuleFacts): boolean; allSayNothing: boolean }
+> = {
+  'change:direct': { qualifies: (o, f) => f.spendsFrom(o.address), allSayNothing: false },
+  'change:script-type': {
+    qualifies: (o, f) => f.inputType !== undefined && o.scriptType === f.inputType,
+    allSayNothing: true,
+  },
+  'change:optimal': { qualifies: (o, f) => o.value < f.smallest, allSayNothing: true },
+  'change:round-value': { qualifies: (o) => o.value % ROUND_UNIT !== 0n, allSayNothing: true },
+  'change:fresh-address': {
+    qualifies: (o, f) => {
+      const seen = f.context.addressSeenBefore;
+      const height = f.tx.height < 0 ? Number.MAX_SAFE_INTEGER : f.tx.height;
+      return seen !== undefined && !f.spendsFrom(o.address) && !seen(o.address, height);
+    },
+    allSayNothing: true,
+  },
+};

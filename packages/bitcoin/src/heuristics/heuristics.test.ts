@@ -10,6 +10,7 @@ import {
   detectChange,
   detectPeelChains,
   explainChange,
+  pickChange,
   ruleLabel,
 } from './index';
 
@@ -537,9 +538,22 @@ describe('annotateUtxo', () => {
       if (rand(50) === 0 && t.inputs[0]) t.inputs[0].coinbase = true;
       const got = annotateUtxo(t);
       expect(got).toEqual(reference(t));
+      // Every rule, the address index included: the counting path against the listing one.
+      const context = { addressSeenBefore: (a: string) => a === PKH || a === WSH };
+      const full = detectChange(t, context);
+      expect(pickChange(t, context)).toEqual(full && { vout: full.vout, rule: full.rule, confidence: full.confidence });
+      if (full) seen.add(`all:${full.rule}`);
       for (const o of got?.outputs ?? []) seen.add(o.rule);
       if (got?.mixed) seen.add('mixed');
     }
-    expect([...seen].sort()).toEqual(['change:direct', 'change:optimal', 'change:round-value', 'mixed']);
+    expect([...seen].filter((r) => !r.startsWith('all:')).sort()).toEqual([
+      'change:direct',
+      'change:optimal',
+      'change:round-value',
+      'mixed',
+    ]);
+    // Under all rules, script type and the address index pick change too.
+    expect(seen).toContain('all:change:script-type');
+    expect(seen).toContain('all:change:fresh-address');
   });
 });

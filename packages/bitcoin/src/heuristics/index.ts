@@ -13,6 +13,7 @@ export {
   type ChangeRuleName,
   detectChange,
   explainChange,
+  pickChange,
   ROUND_UNIT,
   ruleLabel,
 } from './change';
