@@ -13,10 +13,7 @@ const BECH32_ADDRESS = /^(?:bc|tb|bcrt|ltc|tltc|rltc)1[02-9ac-hj-np-z]+$/i;
  * @example labelAddressKey('0xAbC…') === '0xabc…'; labelAddressKey('BC1QXY…') === 'bc1qxy…'
  */
 export function labelAddressKey(address: string): string {
-  // Most addresses a trace looks up have nothing to fold (a tracer looks up every address it reaches).
-  const lower = address.toLowerCase();
-  if (lower === address) return address;
-  return EVM_ADDRESS.test(address) || BECH32_ADDRESS.test(address) ? lower : address;
+  return EVM_ADDRESS.test(address) || BECH32_ADDRESS.test(address) ? address.toLowerCase() : address;
 }
 
 /**
