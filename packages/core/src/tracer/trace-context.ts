@@ -1,5 +1,5 @@
 import { FundflowError } from '../errors';
-import type { ChainSource, TransferPage, UtxoHistoryPage } from '../source';
+import type { ChainSource, TransferPage, UtxoAnnotation, UtxoHistoryPage } from '../source';
 import { compareStrings, type Label, type Outspend, type UtxoTransaction } from '../types';
 import type { Taint } from './taint';
 import type { PolicyName, StopReason, TraceParams } from './types';
@@ -23,6 +23,11 @@ export interface TraceProgress {
 /** What one trace shares across its policies: the source's answers (each asked once), labels, parameters. */
 export class TraceContext {
   readonly seeds: Set<string>;
+  /**
+   * Heuristic annotations (null: none) worked out by one policy's engine, for the others, when several run. A single
+   * policy keeps each in its own transaction state and needs no table.
+   */
+  readonly annotations: WeakMap<UtxoTransaction, UtxoAnnotation | null> | undefined;
   private readonly labelMemo = new Memo<Label[]>();
   /** Addresses whose look-up found labels: few, against the hundreds of thousands looked up. */
   private readonly labelled = new Set<string>();
@@ -42,6 +47,7 @@ export class TraceContext {
     readonly onProgress: ((p: TraceProgress) => void) | undefined,
   ) {
     this.seeds = new Set(params.seeds.filter((s) => !isOutpoint(s)));
+    this.annotations = params.policies.length > 1 ? new WeakMap() : undefined;
   }
 
   newQueue(): WorkQueue {

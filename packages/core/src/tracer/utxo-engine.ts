@@ -334,10 +334,16 @@ export class UtxoEngine {
       : { transfer, amount, hop, rule, confidence: 1, mixed };
   }
 
-  /** The chain's heuristics for a transaction (null: none), once per transaction. */
+  /** The chain's heuristics for a transaction (null: none), once per transaction and trace. */
   private annotate(state: TxState): UtxoAnnotation | null {
-    state.annotation = this.source.annotate?.(state.tx) ?? null;
-    return state.annotation;
+    const shared = this.ctx.annotations;
+    let a = shared?.get(state.tx);
+    if (a === undefined) {
+      a = this.source.annotate?.(state.tx) ?? null;
+      shared?.set(state.tx, a);
+    }
+    state.annotation = a;
+    return a;
   }
 
   private result(): { result: PolicyResult; used: UsedTx[] } {
