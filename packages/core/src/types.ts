@@ -90,6 +90,15 @@ export function outpointId(txid: string, vout: number): string {
   return [txid, vout].join(':');
 }
 
+/**
+ * Where output `vout` sits in `tx.outputs` (-1: not there). Sources list outputs in vout order, so this is `vout`
+ * itself unless a source did not.
+ * @example outputPosition(tx, 1) // 1
+ */
+export function outputPosition(tx: UtxoTransaction, vout: number): number {
+  return tx.outputs[vout]?.vout === vout ? vout : tx.outputs.findIndex((o) => o.vout === vout);
+}
+
 /** Splits `txid:vout`. */
 export function parseOutpoint(id: string): { txid: string; vout: number } {
   const i = id.lastIndexOf(':');

@@ -8,6 +8,7 @@ import {
   assetId,
   compareStrings,
   type Label,
+  outputPosition,
   parseOutpoint,
   type Transfer,
   type UtxoTransaction,
@@ -197,7 +198,7 @@ function utxoTransfers(
     const from = senderOf(tx, tainted);
     for (let k = 0; k < vouts.length; k++) {
       const vout = vouts[k]!;
-      const i = tx.outputs[vout]?.vout === vout ? vout : tx.outputs.findIndex((o) => o.vout === vout);
+      const i = outputPosition(tx, vout);
       out[n++] = {
         id: ids[k]!,
         txid: tx.txid,

@@ -1,7 +1,7 @@
 import { FundflowError } from '../errors';
 import type { UtxoAnnotation, UtxoSource } from '../source';
 import type { EdgeRecord, PolicyResult, StopRecord } from '../trace-file/schema';
-import { type Label, type Outspend, outpointId, parseOutpoint, type UtxoTransaction } from '../types';
+import { type Label, type Outspend, outpointId, outputPosition, parseOutpoint, type UtxoTransaction } from '../types';
 import { summarize } from './summary';
 import { type Piece, splitTransaction, type Taint } from './taint';
 import { isOutpoint, MAX_RECOMPUTES_PER_ITEM, sameTaint, type TraceContext, tooManyRecomputes } from './trace-context';
@@ -89,7 +89,7 @@ export class UtxoEngine {
   private async seedOutpoint(seed: string): Promise<void> {
     const { txid, vout } = parseOutpoint(seed);
     const tx = await this.tx(txid.toLowerCase());
-    const index = tx.outputs[vout]?.vout === vout ? vout : tx.outputs.findIndex((o) => o.vout === vout);
+    const index = outputPosition(tx, vout);
     const out = tx.outputs[index];
     if (!out) throw new FundflowError('NOT_FOUND', `Transaction ${txid} has no output ${vout}`, { details: { seed } });
     const taint = { amount: out.value, hop: 1 };
