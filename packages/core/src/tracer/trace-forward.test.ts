@@ -129,6 +129,23 @@ describe('traceForward, UTXO model (hand-computed)', () => {
     expect(trace.labels.map((l) => l.address)).toEqual(['E']);
   });
 
+  it('finds the input that spends an output by its outpoint when the outspend names the wrong input', async () => {
+    const run = (source: MemoryUtxoSource) =>
+      traceForward({
+        source,
+        params: { seeds: ['H'], since: T0, policies: ALL, stop: stop() },
+        labels: labelsFor('memory-utxo', ['E']),
+      });
+    const skewed = new MemoryUtxoSource(utxoCase());
+    const answer = skewed.getOutspends.bind(skewed);
+    // The merge spends A's coin with its input 0: this source says input 1 (C's clean coin) did.
+    skewed.getOutspends = async (id) =>
+      (await answer(id)).map((o) => (o.spent ? { ...o, vin: o.vin === 0 ? 1 : 0 } : o));
+    const trace = await run(skewed);
+    expect(trace.results.fifo!.summary.cashOuts.map((c) => c.amount)).toEqual(['6']);
+    expect(serializeTrace(trace)).toBe(serializeTrace(await run(new MemoryUtxoSource(utxoCase()))));
+  });
+
   it('stops at max hops, dust, unspent and the fan-out cap', async () => {
     const base = utxoCase();
     const hops = await traceForward({

@@ -16,8 +16,6 @@ import type { PolicyName } from './types';
  * are monotone in it (taint only grows, hops only shrink), so the order in which answers arrive cannot change it.
  */
 export class UtxoEngine {
-  /** Every output that was ever tainted, by outpoint id (its taint is null while it is clean again). */
-  private readonly outs = new Map<string, Out>();
   /** Outputs whose taint is not null. */
   private taintedCount = 0;
   /** Every transaction with a tainted output or marked for processing, by txid: one look-up per transaction. */
@@ -57,13 +55,26 @@ export class UtxoEngine {
 
   /** Whether an output holds stolen value under this policy at the end of the run. */
   isTainted(outpoint: string): boolean {
-    return this.outs.get(outpoint)?.taint != null;
+    const { txid, vout } = parseOutpoint(outpoint);
+    const state = this.states.get(txid);
+    if (state === undefined) return false;
+    return state.outs[outputPosition(state.tx, vout)]?.taint != null;
   }
 
   private stateOf(tx: UtxoTransaction): TxState {
     let state = this.states.get(tx.txid);
     if (state === undefined) {
-      state = { txid: tx.txid, tx, outs: [], processed: 0, fee: 0n, hop: 0, dirty: false, annotation: undefined };
+      state = {
+        txid: tx.txid,
+        tx,
+        outs: [],
+        spent: undefined,
+        processed: 0,
+        fee: 0n,
+        hop: 0,
+        dirty: false,
+        annotation: undefined,
+      };
       this.states.set(tx.txid, state);
     }
     return state;
@@ -133,9 +144,8 @@ export class UtxoEngine {
     if (out === undefined) {
       if (!taint) return;
       const { vout } = state.tx.outputs[index]!;
-      const id = outpointId(state.txid, vout);
       out = {
-        id,
+        id: undefined,
         tx: state.tx,
         vout,
         taint: null,
@@ -145,7 +155,6 @@ export class UtxoEngine {
         spend: undefined,
         spender: undefined,
       };
-      this.outs.set(id, out);
       state.outs[index] = out;
     } else if (sameTaint(out.taint ?? undefined, taint)) return;
     if (taint && !out.taint) this.taintedCount++;
@@ -206,20 +215,23 @@ export class UtxoEngine {
     out.spend = spend;
     if (!spend?.spent) return undefined;
     const spender = this.txNow(spend.txid);
-    if (spender === undefined) {
-      return this.tx(spend.txid).then((tx) => {
-        out.spender = tx;
-        this.spenderArrived(tx);
-      });
-    }
-    out.spender = spender;
-    this.spenderArrived(spender);
+    if (spender === undefined) return this.tx(spend.txid).then((tx) => this.spenderArrived(out, spend.vin, tx));
+    this.spenderArrived(out, spend.vin, spender);
     return undefined;
   }
 
-  private spenderArrived(spender: UtxoTransaction): void {
+  /** The spender of a followed output arrived: link the input that spends it to it, and work the spender through. */
+  private spenderArrived(out: Out, vin: number, spender: UtxoTransaction): void {
+    out.spender = spender;
+    const index = spendingInput(spender, vin, out);
+    if (index >= 0) out.id = spender.inputs[index]!.outpoint;
     if (!this.passes(spender)) return;
-    this.markDirty(this.stateOf(spender));
+    const state = this.stateOf(spender);
+    if (index >= 0) {
+      state.spent ??= [];
+      state.spent[index] = out;
+    }
+    this.markDirty(state);
     // A flush under way picks it up; otherwise wait for the current burst of answers.
     if (!this.flushing) this.scheduleFlush();
   }
@@ -273,12 +285,12 @@ export class UtxoEngine {
     if (++state.processed > MAX_RECOMPUTES_PER_ITEM) throw tooManyRecomputes(tx.txid);
     let hop = Number.POSITIVE_INFINITY;
     const inputs: Piece[] = new Array(tx.inputs.length);
+    // An input's taint is that of the followed output it spends (linked when this transaction arrived as its spender).
+    const spent = state.spent;
     for (let i = 0; i < tx.inputs.length; i++) {
-      const input = tx.inputs[i]!;
-      const out = input.outpoint === undefined ? undefined : this.outs.get(input.outpoint);
-      const taint = out?.followed ? out.taint : null;
+      const taint = spent?.[i]?.taint ?? null;
       if (taint && taint.hop < hop) hop = taint.hop;
-      inputs[i] = { value: input.value, taint };
+      inputs[i] = { value: tx.inputs[i]!.value, taint };
     }
     const values = new Array<bigint>(tx.outputs.length);
     for (let i = 0; i < tx.outputs.length; i++) values[i] = tx.outputs[i]!.value;
@@ -367,6 +379,7 @@ export class UtxoEngine {
       // Outputs in vout order; id order differs from it only around vout 10, 100, …
       const outs: TaintedOut[] = [];
       for (const out of state.outs) if (out?.taint) outs.push(out as TaintedOut);
+      for (const out of outs) out.id ??= outpointId(state.txid, out.vout);
       if (!inIdOrder(outs)) outs.sort((a, b) => (a.id < b.id ? -1 : 1));
       const vouts: number[] = [];
       const ids: string[] = [];
@@ -439,6 +452,11 @@ interface TxState {
   tx: UtxoTransaction;
   /** Its outputs that were ever tainted, by position in its outputs (one look-up per output, no id string). */
   outs: (Out | undefined)[];
+  /**
+   * The followed outputs its inputs spend, by input position (linked when it arrived as their spender): the taint of
+   * its inputs, without a look-up by outpoint id.
+   */
+  spent: (Out | undefined)[] | undefined;
   /** How often its inputs' taint was split over its outputs (0: never), the fee that kept and the inputs' lowest hop. */
   processed: number;
   fee: bigint;
@@ -451,8 +469,11 @@ interface TxState {
 
 /** An output that was tainted at some point, with what the engine knows of it. */
 interface Out {
-  /** Its outpoint id, `txid:vout`. */
-  id: string;
+  /**
+   * Its outpoint id, `txid:vout`, once followed to its spender: the spending input's own string (a trace keeps that
+   * transaction, and so its inputs' ids, anyway); made when the result needs it otherwise.
+   */
+  id: string | undefined;
   tx: UtxoTransaction;
   vout: number;
   taint: Taint | null;
@@ -467,7 +488,17 @@ interface Out {
   spender: UtxoTransaction | undefined;
 }
 
-type TaintedOut = Out & { taint: Taint };
+type TaintedOut = Out & { taint: Taint; id: string };
+
+/**
+ * The position of the input of `spender` that spends `out`: input `vin` as the outspend says, checked against its
+ * outpoint (else searched for; -1 when no input spends it, an answer that contradicts itself).
+ */
+function spendingInput(spender: UtxoTransaction, vin: number, out: Out): number {
+  const id = outpointId(out.tx.txid, out.vout);
+  if (spender.inputs[vin]?.outpoint === id) return vin;
+  return spender.inputs.findIndex((i) => i.outpoint === id);
+}
 
 /** Whether outputs of one transaction are in outpoint-id order: ascending vouts below 10 are. */
 function inIdOrder(outs: readonly Out[]): boolean {
