@@ -9,37 +9,19 @@
  *    and allows 20 requests/s (nginx-style limit_req, burst 5). fundflow traces a ~2,000-transfer case through the
  *    real Esplora source and HTTP transport; a naive sequential crawler (one request at a time, no cache, the same
  *    traversal) runs in the same process for comparison.
- * 2. Replay: a trace over a 100k-transfer simulated chain is recorded in process and written to test-output/bench;
- *    a fresh process (replay-child.ts) reads and verifies the cassette, as `fundflow replay` does, and times the replay.
+ * 2. Replay: a trace over a 100k-transfer simulated chain is recorded and written to test-output/bench by a process
+ *    of its own (replay-record.ts); then three fresh processes (replay-child.ts) each read and verify the cassette, as
+ *    `fundflow replay` does, and time the replay.
  * 3. Graph: build + layered layout of a 1M-edge trace, and a report of a 10k-edge trace (test/bench/graph-bench.ts).
  * 4. Viewer: a 20k-node / 40k-edge trace in headless Chromium: first frame and frame time while panning (viewer-bench.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { EsploraSource } from '@fundflow/bitcoin';
-import {
-  Cassette,
-  DEFAULT_STOP_CATEGORIES,
-  http,
-  recording,
-  serializeCsvPack,
-  sha256Hex,
-  type TraceFile,
-  type Transport,
-  traceForward,
-} from '@fundflow/core';
-import {
-  esploraAnswer,
-  generateScenario,
-  scenarioLabelPack,
-  scenarioLabels,
-  scenarioParams,
-  startEsploraServer,
-  type UtxoScenario,
-} from '@fundflow/sim';
+import { Cassette, DEFAULT_STOP_CATEGORIES, http, recording, type TraceFile, traceForward } from '@fundflow/core';
+import { generateScenario, scenarioLabels, scenarioParams, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
 import { ROOT } from '../helpers';
 import { graphBenchRows } from './graph-bench';
 import { viewerBenchRows } from './viewer-bench';
@@ -63,26 +45,6 @@ const row = (name: string, value: string, target = '', ok?: boolean) => {
 };
 
 const stop = { maxHops: 10_000, minAmount: 0n, fanOutCap: 1_000, stopCategories: DEFAULT_STOP_CATEGORIES };
-
-/** In-process Esplora: the simulated server's answers without a socket (for recording big cassettes). */
-function inProcessEsplora(s: UtxoScenario, base: string): Transport {
-  let sent = 0;
-  return {
-    async request(req) {
-      sent++;
-      const a = esploraAnswer(s, req.method, req.url.slice(base.length));
-      const ok = a.status >= 200 && a.status < 300;
-      return {
-        status: a.status,
-        headers: { 'content-type': a.contentType },
-        body: a.body,
-        sha256: sha256Hex(a.body),
-        ...(ok && req.expect !== 'text' ? { json: JSON.parse(a.body) } : {}),
-      };
-    },
-    stats: () => ({ sent, retries: 0, rateLimited: 0, cacheHits: 0, dedupeHits: 0 }),
-  };
-}
 
 /** A hand-written script's way: one request at a time, no cache, retry after 1 s on 429; same traversal. */
 async function naiveCrawl(base: string, s: UtxoScenario, trace: TraceFile): Promise<{ requests: number; ms: number }> {
@@ -173,44 +135,26 @@ async function live(): Promise<void> {
   }
 }
 
-/**
- * Generates the scenario and records a trace of it in process; writes the cassette, the label pack and the trace
- * parameters to `dir` for the replay process.
- */
-async function recordScenario(size: number, dir: string): Promise<void> {
-  const g0 = performance.now();
-  const s = generateScenario({ seed: 1, model: 'utxo', size }) as UtxoScenario;
-  row(
-    'generate scenario',
-    `${s.counts.transactions} transactions in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
-  );
-  const base = 'http://sim.invalid';
-  const cassette = new Cassette();
-  const params = scenarioParams(s, ['fifo'], { ...stop, fanOutCap: 100_000 });
-  await traceForward({
-    source: new EsploraSource({
-      baseUrl: base,
-      network: 'regtest',
-      transport: recording(inProcessEsplora(s, base), cassette),
-    }),
-    labels: scenarioLabels(s),
-    params,
-  });
-  const files = cassette.serialize();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'cassette.json'), files.cassette);
-  writeFileSync(join(dir, 'manifest.json'), files.manifest);
-  writeFileSync(join(dir, 'labels.csv'), serializeCsvPack(scenarioLabelPack(s)));
-  const runParams = { ...params, stop: { ...params.stop, minAmount: params.stop.minAmount.toString() } };
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ base, params: runParams }));
-}
-
 /** Records a 100k-transfer case, then replays it in a fresh process (replay-child.ts), as `fundflow replay` runs. */
 async function replay(): Promise<void> {
   const size = quick ? 20_000 : 100_000;
   process.stderr.write(`replay: simulated scenario seed 1 size ${size}\n`);
   const dir = join(ROOT, 'test-output', 'bench', `replay-${size}`);
-  await recordScenario(size, dir);
+  // Recorded in a process of its own, as the replays run in theirs (see replay-record.ts).
+  const recorded = JSON.parse(
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test', 'bench', 'replay-record.ts'), String(size), dir],
+      {
+        encoding: 'utf8',
+        cwd: ROOT,
+      },
+    )
+      .trim()
+      .split('\n')
+      .pop()!,
+  ) as { transactions: number; generateMs: number };
+  row('generate scenario', `${recorded.transactions} transactions in ${(recorded.generateMs / 1000).toFixed(1)} s`);
   const child = join(ROOT, 'test', 'bench', 'replay-child.ts');
   // Three fresh processes, the median reported with the range: on a shared machine one run can be a quarter off.
   const runs = [0, 1, 2].map(() => {
