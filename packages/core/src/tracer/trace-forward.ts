@@ -59,10 +59,10 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
     }
   }
 
-  const transactionRecords = used.map((u) => transactionRecord(u.tx));
+  const transactionRecords: TransactionRecord[] = new Array(used.length);
   const transferRecords =
     source.model === 'utxo'
-      ? utxoTransfers(
+      ? utxoRecords(
           used,
           transactionRecords,
           (outpoint) => engines.some((e) => e.isTainted(outpoint)),
@@ -175,13 +175,15 @@ function transferRecord(t: Transfer): TransferRecord {
 }
 
 /**
- * UTXO outputs that carried stolen value under some policy, as transfers in id order. `from` is the address of the
- * first input that carried stolen value under any policy (all inputs belong to one spender under common-input
- * ownership). `used` and its `records` are in txid order.
+ * The records of the transactions `used` (in txid order), written into `records` at their positions, and the UTXO
+ * outputs that carried stolen value under some policy, returned as transfers in id order. `from` is the address of
+ * the first input that carried stolen value under any policy (all inputs belong to one spender under common-input
+ * ownership). One pass: a transaction's record and its transfers are made while it is at hand (a trace's transactions
+ * lie all over the heap, and a second walk over them costs as much again in cache misses).
  */
-function utxoTransfers(
+function utxoRecords(
   used: readonly UsedTx[],
-  records: readonly TransactionRecord[],
+  records: TransactionRecord[],
   tainted: (outpoint: string) => boolean,
   native: Asset,
 ): TransferRecord[] {
@@ -192,9 +194,10 @@ function utxoTransfers(
   let n = 0;
   for (let t = 0; t < used.length; t++) {
     const { tx, vouts, ids } = used[t]!;
+    const record = transactionRecord(tx);
+    records[t] = record;
     if (vouts.length === 0) continue;
-    // The transaction's record already holds the amounts as strings (a bigint → string conversion per output less).
-    const record = records[t]!;
+    // The transaction's record holds the amounts as strings (a bigint → string conversion per output less).
     const from = senderOf(tx, tainted);
     for (let k = 0; k < vouts.length; k++) {
       const vout = vouts[k]!;
