@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../apps/cli/bin/node-flags.mjs';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../apps/cli/src/main.ts', import.meta.url));
@@ -11,13 +12,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `fundflow` command (through tsx) in a child process. */
+/** Runs the real `fundflow` command (through tsx, with its Node flags) in a child process. */
 export function runCli(
   args: string[],
   options: { cwd?: string; onStart?: (kill: (signal: NodeJS.Signals) => void) => void } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', MAIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { EsploraSource } from '@fundflow/bitcoin';
 import { Cassette, DEFAULT_STOP_CATEGORIES, http, recording, type TraceFile, traceForward } from '@fundflow/core';
 import { generateScenario, scenarioLabels, scenarioParams, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
+import { NODE_FLAGS } from '../../apps/cli/bin/node-flags.mjs';
 import { ROOT } from '../helpers';
 import { graphBenchRows } from './graph-bench';
 import { viewerBenchRows } from './viewer-bench';
@@ -158,7 +159,11 @@ async function replay(): Promise<void> {
   const child = join(ROOT, 'test', 'bench', 'replay-child.ts');
   // Three fresh processes, the median reported with the range: on a shared machine one run can be a quarter off.
   const runs = [0, 1, 2].map(() => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', child, dir], { encoding: 'utf8', cwd: ROOT });
+    // With the Node flags `fundflow replay` runs with.
+    const out = execFileSync(process.execPath, [...NODE_FLAGS, '--import', 'tsx', child, dir], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     return JSON.parse(out.trim().split('\n').pop()!) as {
       ms: number;
       loadMs: number;
