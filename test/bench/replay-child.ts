@@ -1,10 +1,12 @@
 /**
- * The replay row's measurement, in a process of its own (run.ts starts it): reads a recorded cassette from disk and
- * verifies it, as `fundflow replay` does, then times `traceForward` over it and prints one JSON line. A fresh process
- * is what an analyst's replay runs in; timed inside the benchmark's process, the replay would also pay for the
- * scenario and the recording that process made first (a bigger, older heap for the garbage collector to walk).
+ * The replay row's measurement, in a process of its own (run.ts starts it, with the Node flags of the fundflow command,
+ * apps/cli/bin/node-flags.mjs): reads a recorded cassette from disk and verifies it, as `fundflow replay` does, then
+ * times `traceForward` over it and prints one JSON line. A fresh process is what an analyst's replay runs in; timed
+ * inside the benchmark's process, the replay would also pay for the scenario and the recording that process made first
+ * (a bigger, older heap for the garbage collector to walk).
  *
- *   tsx test/bench/replay-child.ts <folder with cassette.json, manifest.json, labels.csv, run.json>
+ *   node --max-semi-space-size=64 --import tsx test/bench/replay-child.ts <folder with cassette.json, manifest.json,
+ *   labels.csv, run.json>
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

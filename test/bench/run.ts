@@ -150,35 +150,28 @@ async function live(): Promise<void> {
   }
 }
 
+/** Runs a script of test/bench in a process of its own (with `flags`) and returns the JSON line it printed last. */
+function runScript<T>(script: string, args: string[], flags: readonly string[] = []): T {
+  const path = join(ROOT, 'test', 'bench', script);
+  const out = execFileSync(process.execPath, [...flags, '--import', 'tsx', path, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
+}
+
 /** Records a 100k-transfer case, then replays it in a fresh process (replay-child.ts), as `fundflow replay` runs. */
 async function replay(): Promise<void> {
   const size = quick ? 20_000 : 100_000;
   process.stderr.write(`replay: simulated scenario seed 1 size ${size}\n`);
   const dir = join(ROOT, 'test-output', 'bench', `replay-${size}`);
   // Recorded in a process of its own, as the replays run in theirs (see replay-record.ts).
-  const recorded = JSON.parse(
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'test', 'bench', 'replay-record.ts'), String(size), dir],
-      {
-        encoding: 'utf8',
-        cwd: ROOT,
-      },
-    )
-      .trim()
-      .split('\n')
-      .pop()!,
-  ) as { transactions: number; generateMs: number };
+  const recorded = runScript<{ transactions: number; generateMs: number }>('replay-record.ts', [String(size), dir]);
   row('generate scenario', `${recorded.transactions} transactions in ${(recorded.generateMs / 1000).toFixed(1)} s`);
-  const child = join(ROOT, 'test', 'bench', 'replay-child.ts');
-  // Three fresh processes, the median reported with the range: on a shared machine one run can be a quarter off.
-  const runs = [0, 1, 2].map(() => {
-    // With the Node flags `fundflow replay` runs with.
-    const out = execFileSync(process.execPath, [...NODE_FLAGS, '--import', 'tsx', child, dir], {
-      encoding: 'utf8',
-      cwd: ROOT,
-    });
-    return JSON.parse(out.trim().split('\n').pop()!) as {
+  // Three fresh processes with the Node flags `fundflow replay` runs with, the median reported with the range: on a
+  // shared machine one run can be a quarter off.
+  const runs = [0, 1, 2].map(() =>
+    runScript<{
       ms: number;
       loadMs: number;
       entries: number;
@@ -186,8 +179,8 @@ async function replay(): Promise<void> {
       transfers: number;
       edges: number;
       heapAfter: number;
-    };
-  });
+    }>('replay-child.ts', [dir], NODE_FLAGS),
+  );
   const r = [...runs].sort((a, b) => a.ms - b.ms)[1]!;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const loads = runs.map((x) => x.loadMs).sort((a, b) => a - b);
