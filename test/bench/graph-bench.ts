@@ -2,7 +2,10 @@
  * Graph benchmarks for `pnpm bench` (called from run.ts): build + lay out a synthetic 1M-edge trace, and the case report
  * of a 10k-edge trace. The trace is generated in memory by a seeded generator, so every run measures the same input.
  *
- *   tsx test/bench/graph-bench.ts [--quick]   runs the rows on their own and prints them
+ *   tsx test/bench/graph-bench.ts [--quick] [--json]   runs the rows on their own and prints them (or one JSON line)
+ *
+ * run.ts runs it in a process of its own with the Node flags of the fundflow command (apps/cli/bin/node-flags.mjs), as
+ * `fundflow export` and `fundflow report` run.
  */
 import { performance } from 'node:perf_hooks';
 import type { TraceFile } from '@fundflow/core';
@@ -174,6 +177,9 @@ function graphologyFloorRow(trace: TraceFile, label: string): GraphBenchRow {
 
 if (process.argv[1]?.endsWith('graph-bench.ts')) {
   const rows = await graphBenchRows(process.argv.includes('--quick'));
-  for (const r of rows)
-    console.log(`| ${r.name} | ${r.value} | ${r.target} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`);
+  if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
+  else {
+    for (const r of rows)
+      console.log(`| ${r.name} | ${r.value} | ${r.target} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`);
+  }
 }

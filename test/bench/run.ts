@@ -12,7 +12,8 @@
  * 2. Replay: a trace over a 100k-transfer simulated chain is recorded and written to test-output/bench by a process
  *    of its own (replay-record.ts); then three fresh processes (replay-child.ts) each read and verify the cassette, as
  *    `fundflow replay` does, and time the replay. Then the bundled NEM case's replay (its issue: under a second).
- * 3. Graph: build + layered layout of a 1M-edge trace, and a report of a 10k-edge trace (test/bench/graph-bench.ts).
+ * 3. Graph: build + layered layout of a 1M-edge trace, and a report of a 10k-edge trace (test/bench/graph-bench.ts, in
+ *    a process of its own with the fundflow command's Node flags).
  * 4. Viewer: a 20k-node / 40k-edge trace in headless Chromium: first frame and frame time while panning (viewer-bench.ts).
  */
 import { execFileSync } from 'node:child_process';
@@ -38,7 +39,7 @@ import { NisSource } from '@fundflow/nem';
 import { generateScenario, scenarioLabels, scenarioParams, startEsploraServer, type UtxoScenario } from '@fundflow/sim';
 import { NODE_FLAGS } from '../../apps/cli/bin/node-flags.mjs';
 import { ROOT } from '../helpers';
-import { graphBenchRows } from './graph-bench';
+import type { GraphBenchRow } from './graph-bench';
 import { viewerBenchRows } from './viewer-bench';
 
 const { values } = parseArgs({
@@ -239,7 +240,9 @@ if (only === undefined || only === 'replay') {
 }
 if (only === undefined || only === 'graph') {
   process.stderr.write('graph: build, layout and report on synthetic traces\n');
-  for (const r of await graphBenchRows(quick)) row(r.name, r.value, r.target, r.ok);
+  // In a process of its own with the command's Node flags, as `fundflow export` and `fundflow report` run.
+  const rows = runScript<GraphBenchRow[]>('graph-bench.ts', ['--json', ...(quick ? ['--quick'] : [])], NODE_FLAGS);
+  for (const r of rows) row(r.name, r.value, r.target, r.ok);
 }
 if (only === undefined || only === 'viewer') {
   process.stderr.write('viewer: a 20k-node / 40k-edge trace in headless Chromium\n');
