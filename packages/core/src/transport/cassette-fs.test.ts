@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FundflowError } from '../errors';
 import { Cassette } from './cassette';
 import { loadCassette, saveCassette } from './cassette-fs';
 import { http } from './http';
 import { recording } from './recording';
 import { replaying } from './replaying';
+import { failure } from './test-helpers';
 import { json, send, startTestServer, type TestServer } from './test-server';
 
 let server: TestServer;
@@ -20,16 +20,6 @@ afterAll(async () => {
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(p: Promise<unknown>): Promise<FundflowError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof FundflowError) return e;
-    throw e;
-  }
-  throw new Error('expected a FundflowError');
-}
 
 describe('cassette files', () => {
   it('record → save → load → replay round trip, byte-identical on a second save', async () => {

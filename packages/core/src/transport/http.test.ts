@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FundflowError } from '../errors';
 import { sha256Hex } from '../util/hash';
 import { http, type TransportEvent } from './http';
+import { failure } from './test-helpers';
 import { json, NGINX_429, send, startTestServer, type TestServer } from './test-server';
 
 const KEY = 'SEKRETKEY1234567890';
@@ -14,16 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-async function failure(p: Promise<unknown>): Promise<FundflowError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof FundflowError) return e;
-    throw e;
-  }
-  throw new Error('expected a FundflowError');
-}
 
 function maxInWindow(times: number[], windowMs: number): number {
   const t = [...times].sort((a, b) => a - b);

@@ -2,13 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FundflowError } from '../errors';
+import type { FundflowError } from '../errors';
 import { Cassette } from './cassette';
 import { saveCassette } from './cassette-fs';
 import { http, type TransportEvent } from './http';
 import { journaled } from './journaled';
 import { recording } from './recording';
 import { replaying } from './replaying';
+import { failure } from './test-helpers';
 import { json, send, startTestServer, type TestServer } from './test-server';
 
 const KEY = 'LIVEKEY0123456789ABCDEF';
@@ -23,16 +24,6 @@ afterAll(async () => {
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(p: Promise<unknown>): Promise<FundflowError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof FundflowError) return e;
-    throw e;
-  }
-  throw new Error('expected a FundflowError');
-}
 
 describe('recording', () => {
   it('records returned answers (2xx and 4xx), not thrown errors, and passes stats through', async () => {

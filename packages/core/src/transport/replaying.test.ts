@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FundflowError } from '../errors';
 import { sha256Hex } from '../util/hash';
 import { Cassette } from './cassette';
 import { createCassetteEntry } from './cassette-entry';
 import { replaying } from './replaying';
 import { requestKey } from './request-key';
+import { failure } from './test-helpers';
 import type { TransportRequest } from './types';
 
 function entry(request: TransportRequest, body: string, status = 200) {
@@ -14,16 +14,6 @@ function entry(request: TransportRequest, body: string, status = 200) {
     body,
     sha256: sha256Hex(body),
   });
-}
-
-async function failure(p: Promise<unknown>): Promise<FundflowError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof FundflowError) return e;
-    throw e;
-  }
-  throw new Error('expected a FundflowError');
 }
 
 describe('replaying', () => {
