@@ -1,16 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type CoreRpcAuth, CoreRpcSource, EsploraSource, isBitcoinNetworkName } from '@fundflow/bitcoin';
+import { bitcoinSourceFor, type CoreRpcAuth } from '@fundflow/bitcoin';
 import { type ChainSource, FundflowError, type Transport } from '@fundflow/core';
-import {
-  BlockscoutSource,
-  EtherscanSource,
-  evmChain,
-  type HistoryMethod,
-  type InternalMethod,
-  JsonRpcSource,
-} from '@fundflow/evm';
-import { isNemNetworkName, NisSource } from '@fundflow/nem';
+import { evmSourceFor } from '@fundflow/evm';
+import { nemSourceFor } from '@fundflow/nem';
 
 /** How to reach a chain: which source kind, on which network, at which endpoint. */
 export interface SourceSpec {
@@ -123,73 +116,23 @@ function withRpcAuth(spec: SourceSpec): SourceSpec {
 }
 
 /**
- * Builds the ChainSource a spec names, reading through `transport`. `apiKey` (Etherscan, Blockscout) is kept in the
- * source only: never in the spec, a case file or a cassette.
+ * Builds the ChainSource a spec names, reading through `transport`: each chain package knows its own kinds
+ * (`bitcoinSourceFor`, `evmSourceFor`, `nemSourceFor`; the viewer asks the same). `apiKey` (Etherscan, Blockscout) is
+ * kept in the source only: never in the spec, a case file or a cassette.
  */
 export function createSource(spec: SourceSpec, transport: Transport, apiKey?: string): ChainSource {
-  const jsonrpc = /^jsonrpc(?::(trace_filter|ots)\+(debug_trace|trace|ots))?$/.exec(spec.kind);
-  if (jsonrpc || spec.kind === 'etherscan' || spec.kind === 'blockscout') {
-    const chain = evmChain(spec.chain);
-    if (!chain) {
-      throw new FundflowError('INVALID_ARGUMENT', `"${spec.chain}" is not an EVM chain fundflow knows`, {
-        details: { chain: spec.chain },
-      });
-    }
-    if (jsonrpc) {
-      // A recorded case names the methods its node offered (`jsonrpc:trace_filter+debug_trace`): use them again.
-      const [, history, internal] = jsonrpc as unknown as [string, HistoryMethod?, InternalMethod?];
-      return new JsonRpcSource({
-        url: spec.endpoint,
-        chain,
-        transport,
-        ...(history && internal ? { capabilities: { history, internal } } : {}),
-      });
-    }
-    if (spec.kind === 'blockscout') {
-      return new BlockscoutSource({
-        baseUrl: spec.endpoint,
-        chain: chain.name,
-        transport,
-        ...(apiKey ? { apiKey } : {}),
-      });
-    }
-    return new EtherscanSource({ baseUrl: spec.endpoint, chain: chain.name, transport, ...(apiKey ? { apiKey } : {}) });
-  }
-  if (spec.kind === 'esplora') {
-    const network = spec.network ?? spec.chain;
-    if (!isBitcoinNetworkName(network)) {
-      throw new FundflowError('INVALID_ARGUMENT', `Esplora does not know the network "${network}"`, {
-        details: { network },
-      });
-    }
-    return new EsploraSource({ baseUrl: spec.endpoint, network, transport });
-  }
-  if (spec.kind === 'nis1') {
-    const network = spec.network ?? 'mainnet';
-    if (!isNemNetworkName(network)) {
-      throw new FundflowError('INVALID_ARGUMENT', `NIS1 does not know the network "${network}" (mainnet, testnet)`, {
-        details: { network },
-      });
-    }
-    return new NisSource({ baseUrl: spec.endpoint, network, transport });
-  }
-  if (spec.kind === 'bitcoin-rpc') {
-    const network = spec.network ?? spec.chain;
-    if (!isBitcoinNetworkName(network)) {
-      throw new FundflowError('INVALID_ARGUMENT', `Bitcoin Core RPC does not know the network "${network}"`, {
-        details: { network },
-      });
-    }
-    const start = process.env.FUNDFLOW_RPC_START_HEIGHT;
-    return new CoreRpcSource({
-      endpoint: spec.endpoint,
-      network,
-      transport,
-      ...(spec.rpcAuth ? { auth: spec.rpcAuth } : {}),
+  const start = process.env.FUNDFLOW_RPC_START_HEIGHT;
+  const source =
+    bitcoinSourceFor(spec, transport, {
+      ...(spec.rpcAuth ? { rpcAuth: spec.rpcAuth } : {}),
       ...(start ? { startHeight: Number(start) } : {}),
+    }) ??
+    evmSourceFor(spec, transport, apiKey) ??
+    nemSourceFor(spec, transport);
+  if (source === undefined) {
+    throw new FundflowError('UNSUPPORTED', `No source of kind "${spec.kind}" in this version`, {
+      details: { kind: spec.kind },
     });
   }
-  throw new FundflowError('UNSUPPORTED', `No source of kind "${spec.kind}" in this version`, {
-    details: { kind: spec.kind },
-  });
+  return source;
 }

@@ -12,6 +12,7 @@ import {
   Cassette,
   type ChainSource,
   http,
+  isFundflowError,
   replaceSecrets,
   replaying,
   type TraceFile,
@@ -88,53 +89,31 @@ function sourceSpecOf(doc: unknown): CaseSourceSpec {
 }
 
 /**
- * The chain package's source for a case's `source`, reading through `transport` (as `createSource` in apps/cli does,
- * for the kinds that run in a browser). The chain packages are loaded on demand.
+ * The chain package's source for a case's `source`, reading through `transport`: the package's own `…SourceFor`, as
+ * `createSource` in apps/cli asks it, for the kinds that run in a browser. The chain packages are loaded on demand.
+ * A kind or a network the packages do not know, or one that needs node, is a NotInBrowserError.
  */
 export async function createCaseSource(
   spec: CaseSourceSpec,
   transport: Transport,
   apiKey?: string,
 ): Promise<ChainSource> {
-  const jsonrpc = /^jsonrpc(?::(trace_filter|ots)\+(debug_trace|trace|ots))?$/.exec(spec.kind);
-  if (spec.kind === 'etherscan' || spec.kind === 'blockscout') {
-    const { BlockscoutSource, EtherscanSource, evmChain } = await import('@fundflow/evm');
-    const chain = evmChain(spec.chain);
-    if (!chain) throw new NotInBrowserError(`"${spec.chain}" is not an EVM chain fundflow knows`);
-    const options = { baseUrl: spec.endpoint, chain: chain.name, transport, ...(apiKey ? { apiKey } : {}) };
-    return spec.kind === 'etherscan' ? new EtherscanSource(options) : new BlockscoutSource(options);
-  }
-  if (spec.kind === 'nis1') {
-    const { NisSource, isNemNetworkName } = await import('@fundflow/nem');
-    const network = spec.network ?? 'mainnet';
-    if (!isNemNetworkName(network)) throw new NotInBrowserError(`NIS1 does not know the network "${network}"`);
-    return new NisSource({ baseUrl: spec.endpoint, network, transport });
-  }
-  if (jsonrpc) {
-    const { JsonRpcSource, evmChain } = await import('@fundflow/evm');
-    const chain = evmChain(spec.chain);
-    if (!chain) throw new NotInBrowserError(`"${spec.chain}" is not an EVM chain fundflow knows`);
-    const history = jsonrpc[1] as 'trace_filter' | 'ots' | undefined;
-    const internal = jsonrpc[2] as 'debug_trace' | 'trace' | 'ots' | undefined;
-    return new JsonRpcSource({
-      url: spec.endpoint,
-      chain,
-      transport,
-      ...(history && internal ? { capabilities: { history, internal } } : {}),
-    });
-  }
-  if (spec.kind === 'esplora') {
-    const { EsploraSource, isBitcoinNetworkName } = await import('@fundflow/bitcoin');
-    const network = spec.network ?? spec.chain;
-    if (!isBitcoinNetworkName(network)) throw new NotInBrowserError(`Esplora does not know the network "${network}"`);
-    return new EsploraSource({ baseUrl: spec.endpoint, network, transport });
-  }
   if (spec.kind === 'bitcoin-rpc') {
     throw new NotInBrowserError(
       'this case was recorded through Bitcoin/Litecoin Core JSON-RPC (bitcoin-rpc): its source, CoreRpcSource, reads files through node:fs and does not run in a browser; expanding works for nis1, jsonrpc and esplora cases (or live: esplora, etherscan, blockscout, nis1, jsonrpc)',
     );
   }
-  throw new NotInBrowserError(`cannot expand a "${spec.kind}" case in the browser`);
+  let source: ChainSource | undefined;
+  try {
+    if (spec.kind === 'esplora') source = (await import('@fundflow/bitcoin')).bitcoinSourceFor(spec, transport);
+    else if (spec.kind === 'nis1') source = (await import('@fundflow/nem')).nemSourceFor(spec, transport);
+    else source = (await import('@fundflow/evm')).evmSourceFor(spec, transport, apiKey);
+  } catch (e) {
+    if (isFundflowError(e, 'INVALID_ARGUMENT')) throw new NotInBrowserError(e.message);
+    throw e;
+  }
+  if (source === undefined) throw new NotInBrowserError(`cannot expand a "${spec.kind}" case in the browser`);
+  return source;
 }
 
 /** A replaying source for a case: its cassette, replayed (a request it does not hold throws FIXTURE_MISSING). */

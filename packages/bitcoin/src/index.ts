@@ -32,6 +32,7 @@ export {
   nativeAssetOf,
 } from './networks';
 export { coinsToSatoshi, quoteNumbersOf } from './rpc-decimal';
+export { type BitcoinSourceOptions, bitcoinSourceFor } from './source-for';
 export {
   type IndexedAddressTx,
   type IndexedBlock,

@@ -10,6 +10,9 @@ export interface SourceInfo {
   network?: string;
 }
 
+/** A source named by SourceInfo's fields, as case.json's `source`, a trace's `sources[]` or the CLI's spec give them. */
+export type SourceSpecFields = Pick<SourceInfo, 'chain' | 'kind' | 'endpoint'> & { network?: string | undefined };
+
 interface SourceBase {
   readonly model: Model;
   readonly info: SourceInfo;

@@ -17,3 +17,4 @@ export {
   etherscanRetryIf,
 } from './etherscan/etherscan-source';
 export * from './jsonrpc/index';
+export { evmSourceFor } from './source-for';

@@ -11,6 +11,7 @@ export { base32Decode, base32Encode } from './base32';
 export { buildKnownFactsPack, KNOWN_FACTS_AS_OF } from './known-facts';
 export { MICRO_XEM, NEM_EPOCH, nemTimeToUnix, unixToNemTime } from './nem-time';
 export { NisSource, type NisSourceOptions, toTransfers, XEM } from './nis-source';
+export { nemSourceFor } from './source-for';
 export {
   mosaicKey,
   WARNING_MOSAIC_MARKING_DATE,
