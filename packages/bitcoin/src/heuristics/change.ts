@@ -118,7 +118,8 @@ export function pickChange(
       count++;
       vout = o.vout;
     }
-    if (count !== 1 || (test.allSayNothing && count === paying.length)) continue;
+    // Only a rule with exactly one candidate applies (paying has two outputs or more, so that one is never "all").
+    if (count !== 1) continue;
     if (picked === undefined) picked = { vout, rule };
     else if (picked.vout !== vout) return undefined;
   }
