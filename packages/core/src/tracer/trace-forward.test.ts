@@ -146,6 +146,20 @@ describe('traceForward, UTXO model (hand-computed)', () => {
     expect(serializeTrace(trace)).toBe(serializeTrace(await run(new MemoryUtxoSource(utxoCase()))));
   });
 
+  it('reads outputs by their place in the list, so a source that lists them out of vout order traces the same', async () => {
+    const run = (txs: UtxoTransaction[]) =>
+      traceForward({
+        source: new MemoryUtxoSource(txs),
+        params: { seeds: ['H'], since: T0, policies: ALL, stop: stop() },
+        labels: labelsFor('memory-utxo', ['E']),
+      });
+    const shuffled = utxoCase().map((t) => (t.txid === txid(4) ? { ...t, outputs: [...t.outputs].reverse() } : t));
+    expect(shuffled.find((t) => t.txid === txid(4))!.outputs.map((o) => o.vout)).toEqual([1, 0]);
+    const [a, b] = [await run(utxoCase()), await run(shuffled)];
+    expect(b.results).toEqual(a.results);
+    expect(b.transfers).toEqual(a.transfers);
+  });
+
   it('stops at max hops, dust, unspent and the fan-out cap', async () => {
     const base = utxoCase();
     const hops = await traceForward({

@@ -8,7 +8,6 @@ import {
   assetId,
   compareStrings,
   type Label,
-  outputPosition,
   parseOutpoint,
   type Transfer,
   type UtxoTransaction,
@@ -189,19 +188,18 @@ function utxoRecords(
 ): TransferRecord[] {
   const asset = assetId(native);
   let count = 0;
-  for (const u of used) count += u.vouts.length;
+  for (const u of used) count += u.positions.length;
   const out: TransferRecord[] = new Array(count);
   let n = 0;
   for (let t = 0; t < used.length; t++) {
-    const { tx, vouts, ids } = used[t]!;
+    const { tx, positions, ids } = used[t]!;
     const record = transactionRecord(tx);
     records[t] = record;
-    if (vouts.length === 0) continue;
+    if (positions.length === 0) continue;
     // The transaction's record holds the amounts as strings (a bigint → string conversion per output less).
     const from = senderOf(tx, tainted);
-    for (let k = 0; k < vouts.length; k++) {
-      const vout = vouts[k]!;
-      const i = outputPosition(tx, vout);
+    for (let k = 0; k < positions.length; k++) {
+      const i = positions[k]!;
       out[n++] = {
         id: ids[k]!,
         txid: tx.txid,
@@ -225,7 +223,7 @@ function utxoRecords(
 
 /**
  * Two policies' used transactions as one list in txid order; a transaction in both has the union of their outputs.
- * @example mergeUsed([{ tx: a, vouts: [0], ids: ['a:0'] }], [{ tx: a, vouts: [1], ids: ['a:1'] }])[0].ids // ['a:0', 'a:1']
+ * @example mergeUsed([{ tx: a, positions: [0], ids: ['a:0'] }], [{ tx: a, positions: [1], ids: ['a:1'] }])[0].ids // ['a:0', 'a:1']
  */
 function mergeUsed(a: readonly UsedTx[], b: readonly UsedTx[]): UsedTx[] {
   const merged: UsedTx[] = [];
@@ -242,10 +240,10 @@ function mergeUsed(a: readonly UsedTx[], b: readonly UsedTx[]): UsedTx[] {
       j++;
     } else {
       const byId = new Map<string, number>();
-      for (let k = 0; k < x.ids.length; k++) byId.set(x.ids[k]!, x.vouts[k]!);
-      for (let k = 0; k < y.ids.length; k++) byId.set(y.ids[k]!, y.vouts[k]!);
+      for (let k = 0; k < x.ids.length; k++) byId.set(x.ids[k]!, x.positions[k]!);
+      for (let k = 0; k < y.ids.length; k++) byId.set(y.ids[k]!, y.positions[k]!);
       const ids = [...byId.keys()].sort(compareStrings);
-      merged.push({ tx: x.tx, ids, vouts: ids.map((id) => byId.get(id)!) });
+      merged.push({ tx: x.tx, ids, positions: ids.map((id) => byId.get(id)!) });
       i++;
       j++;
     }

@@ -143,11 +143,10 @@ export class UtxoEngine {
     let out = state.outs[index];
     if (out === undefined) {
       if (!taint) return;
-      const { vout } = state.tx.outputs[index]!;
       out = {
         id: undefined,
         tx: state.tx,
-        vout,
+        index,
         taint: null,
         rule,
         followed: false,
@@ -175,7 +174,7 @@ export class UtxoEngine {
       }
       return;
     }
-    const address = out.tx.outputs[out.vout]!.address;
+    const address = out.tx.outputs[out.index]!.address;
     // Answers already in hand are used without a task or a turn of the event loop (replay speed); otherwise one task
     // carries the output through its look-ups (labels, outspends, spender).
     const labels = this.ctx.loadedLabels(address);
@@ -194,7 +193,7 @@ export class UtxoEngine {
     out.followed = true;
     const { txid } = out.tx;
     const spends = this.outspendsNow(txid);
-    if (spends !== undefined) return this.followSpend(out, spends[out.vout]);
+    if (spends !== undefined) return this.followSpend(out, spends[out.index]);
     // Outputs of one transaction share its outspends fetch: the first one waits, the others join its list.
     const waiting = this.awaitingSpends.get(txid);
     if (waiting !== undefined) {
@@ -207,7 +206,7 @@ export class UtxoEngine {
       .get(txid, () => this.source.getOutspends(txid))
       .then(async (answer) => {
         this.awaitingSpends.delete(txid);
-        await Promise.all(outs.map((o) => this.followSpend(o, answer[o.vout])));
+        await Promise.all(outs.map((o) => this.followSpend(o, answer[o.index])));
       });
   }
 
@@ -376,18 +375,18 @@ export class UtxoEngine {
         const { txid } = state;
         stops.push({ location: txid, address: txid, amount: state.fee.toString(), hop: state.hop + 1, reason: 'fee' });
       }
-      // Outputs in vout order; id order differs from it only around vout 10, 100, …
+      // Outputs in position (vout) order; id order differs from it only around vout 10, 100, …
       const outs: TaintedOut[] = [];
       for (const out of state.outs) if (out?.taint) outs.push(out as TaintedOut);
-      for (const out of outs) out.id ??= outpointId(state.txid, out.vout);
-      if (!inIdOrder(outs)) outs.sort((a, b) => (a.id < b.id ? -1 : 1));
-      const vouts: number[] = [];
+      for (const out of outs) out.id ??= outpointId(state.txid, tx.outputs[out.index]!.vout);
+      if (!inIdOrder(tx, outs)) outs.sort((a, b) => (a.id < b.id ? -1 : 1));
+      const positions: number[] = [];
       const ids: string[] = [];
       for (const out of outs) {
-        const { id: op, vout, taint, rule } = out;
-        vouts.push(vout);
+        const { id: op, index, taint, rule } = out;
+        positions.push(index);
         ids.push(op);
-        const address = tx.outputs[vout]!.address;
+        const { vout, address } = tx.outputs[index]!;
         const amount = taint.amount.toString();
         edges.push(this.edgeRecord(op, amount, taint.hop, rule, state, vout));
         const labels = out.labels ?? this.ctx.knownLabels(address);
@@ -403,7 +402,7 @@ export class UtxoEngine {
           continue;
         }
         // A followed output knows its spend and spender (no look-ups in the trace-wide maps).
-        const spend = out.followed ? out.spend : this.ctx.memo.outspends.peek(tx.txid)?.[vout];
+        const spend = out.followed ? out.spend : this.ctx.memo.outspends.peek(tx.txid)?.[index];
         if (!spend?.spent) {
           stops.push({ location: op, address, amount, hop: taint.hop, reason: 'unspent' });
           continue;
@@ -429,7 +428,7 @@ export class UtxoEngine {
           });
         }
       }
-      used.push({ tx, vouts, ids });
+      used.push({ tx, positions, ids });
     }
     // summarize sorts edges and stops by id and location; they are in that order already when txids have one length.
     return { result: summarize(edges, stops), used };
@@ -437,12 +436,12 @@ export class UtxoEngine {
 }
 
 /**
- * A transaction a policy's result rests on, with its outputs that hold stolen value (`vouts`, and their outpoint `ids`
- * in id order).
+ * A transaction a policy's result rests on, with its outputs that hold stolen value: their `positions` in its outputs
+ * and their outpoint `ids`, in id order.
  */
 export interface UsedTx {
   tx: UtxoTransaction;
-  vouts: number[];
+  positions: number[];
   ids: string[];
 }
 
@@ -475,7 +474,8 @@ interface Out {
    */
   id: string | undefined;
   tx: UtxoTransaction;
-  vout: number;
+  /** Its position in the transaction's outputs (and in its outspends). */
+  index: number;
   taint: Taint | null;
   /** The rule that set the taint last. */
   rule: string;
@@ -495,16 +495,16 @@ type TaintedOut = Out & { taint: Taint; id: string };
  * outpoint (else searched for; -1 when no input spends it, an answer that contradicts itself).
  */
 function spendingInput(spender: UtxoTransaction, vin: number, out: Out): number {
-  const id = outpointId(out.tx.txid, out.vout);
+  const id = outpointId(out.tx.txid, out.tx.outputs[out.index]!.vout);
   if (spender.inputs[vin]?.outpoint === id) return vin;
   return spender.inputs.findIndex((i) => i.outpoint === id);
 }
 
-/** Whether outputs of one transaction are in outpoint-id order: ascending vouts below 10 are. */
-function inIdOrder(outs: readonly Out[]): boolean {
+/** Whether outputs of `tx` are in outpoint-id order: ascending vouts below 10 are. */
+function inIdOrder(tx: UtxoTransaction, outs: readonly Out[]): boolean {
   for (let k = 1; k < outs.length; k++) {
-    const a = outs[k - 1]!.vout;
-    const b = outs[k]!.vout;
+    const a = tx.outputs[outs[k - 1]!.index]!.vout;
+    const b = tx.outputs[outs[k]!.index]!.vout;
     if (b >= 10 || b <= a) return false;
   }
   return true;
