@@ -58,16 +58,13 @@ export async function traceForward(options: TraceForwardOptions): Promise<TraceF
     }
   }
 
-  const transactionRecords: TransactionRecord[] = new Array(used.length);
-  const transferRecords =
+  const { transactions: transactionRecords, transfers: transferRecords } =
     source.model === 'utxo'
-      ? utxoRecords(
-          used,
-          transactionRecords,
-          (outpoint) => engines.some((e) => e.isTainted(outpoint)),
-          source.nativeAsset,
-        )
-      : [...transfers.values()].sort((a, b) => compareStrings(a.id, b.id)).map(transferRecord);
+      ? utxoRecords(used, (outpoint) => engines.some((e) => e.isTainted(outpoint)), source.nativeAsset)
+      : {
+          transactions: [],
+          transfers: [...transfers.values()].sort((a, b) => compareStrings(a.id, b.id)).map(transferRecord),
+        };
 
   // The labels of the addresses the transfers touch and of the seeds. Only addresses found labelled have any, and they
   // are few: the transfers are checked against them (no set of every address). No need to visit them in order:
@@ -174,18 +171,18 @@ function transferRecord(t: Transfer): TransferRecord {
 }
 
 /**
- * The records of the transactions `used` (in txid order), written into `records` at their positions, and the UTXO
- * outputs that carried stolen value under some policy, returned as transfers in id order. `from` is the address of
+ * The records of the transactions `used` (in txid order), and the UTXO outputs that carried stolen value under some
+ * policy as transfers in id order. `from` is the address of
  * the first input that carried stolen value under any policy (all inputs belong to one spender under common-input
  * ownership). One pass: a transaction's record and its transfers are made while it is at hand (a trace's transactions
  * lie all over the heap, and a second walk over them costs as much again in cache misses).
  */
 function utxoRecords(
   used: readonly UsedTx[],
-  records: TransactionRecord[],
   tainted: (outpoint: string) => boolean,
   native: Asset,
-): TransferRecord[] {
+): { transactions: TransactionRecord[]; transfers: TransferRecord[] } {
+  const records: TransactionRecord[] = new Array(used.length);
   const asset = assetId(native);
   let count = 0;
   for (const u of used) count += u.positions.length;
@@ -216,9 +213,11 @@ function utxoRecords(
   }
   // Transactions in txid order give their outpoints in id order when txids have one length (hex txids do).
   for (let k = 1; k < out.length; k++) {
-    if (out[k - 1]!.id > out[k]!.id) return out.sort((a, b) => compareStrings(a.id, b.id));
+    if (out[k - 1]!.id > out[k]!.id) {
+      return { transactions: records, transfers: out.sort((a, b) => compareStrings(a.id, b.id)) };
+    }
   }
-  return out;
+  return { transactions: records, transfers: out };
 }
 
 /**
